@@ -141,6 +141,8 @@ void mpc_sha256_update(struct mpc_sha256 *h, const uint8_t *data, size_t len)
 {
 	size_t used = (size_t)(h->bytes & 63);
 
+	if (!len)
+		return;		/* data may be NULL then */
 	h->bytes += len;
 	if (used) {
 		size_t take = 64 - used;
