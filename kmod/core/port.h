@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * port.h - the one portability header of the mpcsign core.
+ *
+ * Everything under kmod/core/ is plain C that builds both into mpcsign.ko
+ * and into userspace test, fuzz and bench binaries.  Core files include
+ * only this header (and other core headers); no other kernel or libc
+ * header is allowed in core code.
+ */
+#ifndef MPC_PORT_H
+#define MPC_PORT_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#include <linux/string.h>
+#include <linux/bug.h>
+#include <linux/compiler.h>
+#include <linux/errno.h>
+#include <linux/slab.h>
+#include <linux/mm.h>
+static inline void *mpc_alloc(size_t n)
+{
+	return kvzalloc(n, GFP_KERNEL);
+}
+static inline void mpc_free_sensitive(void *p, size_t n)
+{
+	kvfree_sensitive(p, n);
+}
+#else
+#include <stdint.h>
+#include <stddef.h>
+#include <string.h>
+#include <assert.h>
+#include <errno.h>
+#include <stdlib.h>
+static inline void memzero_explicit(void *p, size_t n)
+{
+	memset(p, 0, n);
+	/* keep the compiler from eliding the memset */
+	__asm__ __volatile__("" : : "r"(p) : "memory");
+}
+static inline void *mpc_alloc(size_t n)
+{
+	return calloc(1, n);
+}
+static inline void mpc_free_sensitive(void *p, size_t n)
+{
+	if (p) {
+		memzero_explicit(p, n);
+		free(p);
+	}
+}
+#ifndef likely
+#define likely(x)   __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+#endif
+#endif
+
+typedef unsigned __int128 mpc_u128;
+
+/*
+ * MPC_VERIFY_CHECK(cond): internal invariant, checked only in the VERIFY
+ * userspace build (-DMPC_VERIFY); compiled out elsewhere.
+ */
+#if defined(MPC_VERIFY) && !defined(__KERNEL__)
+#define MPC_VERIFY_CHECK(c) assert(c)
+#else
+#define MPC_VERIFY_CHECK(c) do { } while (0)
+#endif
+
+/*
+ * Value barrier: stops the compiler from turning a mask computation back
+ * into a branch.  Use it on every secret-derived 0/1 flag before it becomes
+ * a mask.
+ */
+static inline uint64_t mpc_value_barrier_u64(uint64_t v)
+{
+	__asm__("" : "+r"(v));
+	return v;
+}
+
+/* Constant-time compare: 0 if equal, nonzero otherwise. */
+static inline int mpc_memneq(const void *a, const void *b, size_t n)
+{
+	const uint8_t *x = a, *y = b;
+	uint8_t d = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		d |= x[i] ^ y[i];
+	return d != 0;
+}
+
+#endif
