@@ -1,0 +1,148 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# mpcsign top-level Makefile.
+#
+#   make            module (against Debian's VM kernel headers) + userspace + tests
+#   make check      every test: userspace unit tests, constant-time test, VM kselftests
+#   make demo       boot the VM, load the module, show what it does
+#   make bench      core benchmarks against libsecp256k1
+#
+# KDIR=/path/to/kernel/build overrides the kernel tree (default: the headers of
+# the Debian linux-image-amd64 kernel that the VM boots, see tests/scripts/kver.sh).
+
+SHELL := /bin/bash
+O ?= build
+CC ?= gcc
+CI ?=
+
+KVER ?= $(shell tests/scripts/kver.sh 2>/dev/null)
+KDIR ?= /lib/modules/$(KVER)/build
+
+# Flags of our own userspace code.
+WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+# The core is built the way the kernel builds it (-O2, no SSE, no strict aliasing),
+# so userspace tests and benchmarks measure the code the module runs.
+CORE_CFLAGS := -O2 -g -fno-strict-aliasing -fno-common -mno-sse -mno-mmx -mno-sse2 -mno-avx \
+	-mno-red-zone -fno-asynchronous-unwind-tables $(WARN) -Wno-missing-prototypes
+USER_CFLAGS := -O2 -g -fPIC $(WARN) -Iinclude/uapi -Ikmod -Iuserspace/lib -Itests/common
+SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+CORE_SRCS := $(sort $(wildcard kmod/core/*.c))
+CORE_HDRS := $(wildcard kmod/core/*.h) $(wildcard include/uapi/linux/*.h)
+# userspace-only parts of libmpcsign (the ioctl/netlink wrappers)
+LIB_SRCS := $(sort $(wildcard userspace/lib/*.c))
+COMMON_SRCS := $(sort $(wildcard tests/common/*.c))
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+CT_SRCS := $(sort $(wildcard tests/ct/ct_*.c))
+KSFT_SRCS := $(sort $(wildcard tests/kselftest/*_test.c))
+BENCH_SRCS := $(sort $(wildcard tests/bench/*.c))
+
+CORE_OBJS := $(patsubst kmod/core/%.c,$(O)/core/%.o,$(CORE_SRCS))
+CORE_SAN_OBJS := $(patsubst kmod/core/%.c,$(O)/core-san/%.o,$(CORE_SRCS))
+LIB_OBJS := $(patsubst userspace/lib/%.c,$(O)/lib/%.o,$(LIB_SRCS))
+COMMON_OBJS := $(patsubst tests/common/%.c,$(O)/common/%.o,$(COMMON_SRCS))
+UNIT_BINS := $(patsubst tests/unit/%.c,$(O)/tests/%,$(UNIT_SRCS))
+UNIT_SAN_BINS := $(patsubst tests/unit/%.c,$(O)/tests-san/%,$(UNIT_SRCS))
+CT_BINS := $(patsubst tests/ct/%.c,$(O)/tests/%,$(CT_SRCS))
+KSFT_BINS := $(patsubst tests/kselftest/%.c,$(O)/ksft/%,$(KSFT_SRCS))
+
+NL_CFLAGS := $(shell pkg-config --cflags libnl-genl-3.0 2>/dev/null)
+NL_LIBS := $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null)
+SECP_LIBS := -lsecp256k1
+
+KSFT_DIR := $(O)/ksft-harness
+
+.PHONY: all deps module userspace tests check unit-tests ct-tests vm-tests demo bench clean \
+	module-w1 install-lib
+
+all: deps-quiet
+	@$(MAKE) --no-print-directory module userspace tests
+
+# --- dependencies --------------------------------------------------------------
+deps:
+	tests/scripts/install-deps.sh
+deps-quiet:
+	@tests/scripts/install-deps.sh --if-missing
+
+# --- the module ----------------------------------------------------------------
+module: deps-quiet
+	@test -d "$(KDIR)" || { echo "KDIR=$(KDIR) not found (run tests/scripts/install-deps.sh)"; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
+module-w1: deps-quiet
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
+
+# --- userspace core (same code as the module) -----------------------------------
+$(O)/core/%.o: kmod/core/%.c $(CORE_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CORE_CFLAGS) -fPIC -Ikmod -c $< -o $@
+$(O)/core-san/%.o: kmod/core/%.c $(CORE_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_FLAGS) $(WARN) -Wno-missing-prototypes -DMPC_VERIFY -Ikmod -c $< -o $@
+$(O)/lib/%.o: userspace/lib/%.c $(CORE_HDRS) $(wildcard userspace/lib/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) $(NL_CFLAGS) -c $< -o $@
+$(O)/common/%.o: tests/common/%.c $(wildcard tests/common/*.h) $(CORE_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes -c $< -o $@
+
+# --- libmpcsign ------------------------------------------------------------------
+LIBNAME := $(O)/libmpcsign
+$(LIBNAME).a: $(CORE_OBJS) $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+$(LIBNAME).so: $(CORE_OBJS) $(LIB_OBJS)
+	$(CC) -shared -Wl,-soname,libmpcsign.so.0 -o $@ $^ $(NL_LIBS)
+$(O)/mpcsign.pc: userspace/lib/mpcsign.pc.in
+	@mkdir -p $(O)
+	sed -e 's|@PREFIX@|$(or $(PREFIX),/usr/local)|' $< > $@
+
+userspace: deps-quiet $(LIBNAME).a $(LIBNAME).so $(O)/mpcsign.pc $(O)/mpcsign
+
+$(O)/mpcsign: $(wildcard userspace/tools/*.c) $(LIBNAME).a
+	$(CC) $(USER_CFLAGS) $(NL_CFLAGS) -o $@ $(wildcard userspace/tools/*.c) $(LIBNAME).a $(NL_LIBS) $(SECP_LIBS)
+
+# --- tests -----------------------------------------------------------------------
+$(O)/tests/%: tests/unit/%.c $(CORE_OBJS) $(COMMON_OBJS) $(LIBNAME).a
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes -o $@ $< $(COMMON_OBJS) $(LIBNAME).a $(NL_LIBS) $(SECP_LIBS)
+$(O)/tests-san/%: tests/unit/%.c $(CORE_SAN_OBJS) $(COMMON_SRCS) $(LIB_SRCS)
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_FLAGS) $(WARN) -Wno-missing-prototypes -DMPC_VERIFY -Iinclude/uapi -Ikmod -Iuserspace/lib -Itests/common \
+		$(NL_CFLAGS) -o $@ $< $(COMMON_SRCS) $(LIB_SRCS) $(CORE_SAN_OBJS) $(NL_LIBS) $(SECP_LIBS)
+$(O)/tests/ct_%: tests/ct/ct_%.c $(CORE_OBJS) $(COMMON_OBJS) $(LIBNAME).a
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes -o $@ $< $(COMMON_OBJS) $(LIBNAME).a $(NL_LIBS) $(SECP_LIBS)
+
+$(KSFT_DIR)/.stamp:
+	tests/scripts/extract-ksft.sh $(KSFT_DIR)
+	@touch $@
+$(O)/ksft/%: tests/kselftest/%.c $(KSFT_DIR)/.stamp $(LIBNAME).a include/uapi/linux/mpcsign.h
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare -Iinclude/uapi -Ikmod -Iuserspace/lib \
+		-I$(KSFT_DIR) $(NL_CFLAGS) -o $@ $< $(LIBNAME).a $(NL_LIBS) $(SECP_LIBS) -lpthread
+
+$(O)/bench: $(BENCH_SRCS) $(CORE_OBJS) $(COMMON_OBJS) $(LIBNAME).a
+	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes -o $@ $(BENCH_SRCS) $(COMMON_OBJS) $(LIBNAME).a $(NL_LIBS) $(SECP_LIBS)
+
+tests: $(UNIT_BINS) $(UNIT_SAN_BINS) $(CT_BINS) $(KSFT_BINS)
+
+unit-tests: deps-quiet $(UNIT_BINS) $(UNIT_SAN_BINS) $(CT_BINS)
+	tests/run-tests.sh unit $(O)
+
+vm-tests: deps-quiet module $(KSFT_BINS)
+	tests/vm/run-vm.sh --mode test --kver $(KVER) --out $(O)
+
+check: deps-quiet
+	@$(MAKE) --no-print-directory module userspace tests
+	tests/run-tests.sh all $(O) $(KVER)
+
+demo: deps-quiet
+	@$(MAKE) --no-print-directory module userspace $(KSFT_BINS)
+	tests/vm/run-vm.sh --mode demo --kver $(KVER) --out $(O)
+
+bench: deps-quiet $(O)/bench
+	$(O)/bench
+
+clean:
+	rm -rf $(O)
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null

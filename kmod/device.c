@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * device.c - the /dev/mpcsign misc device and its ioctl dispatch.
+ *
+ * Every ioctl struct is extensible by size (see Documentation/uapi.rst):
+ * commands are matched on type and number only; the struct's own size
+ * field says how much the caller passed.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/uaccess.h>
+#include <linux/module.h>
+#include <linux/build_bug.h>
+#include "internal.h"
+
+static_assert(sizeof(struct mpcsign_info) == MPCSIGN_INFO_SIZE_VER0);
+
+long mpcsign_copy_struct_in(void *kstruct, size_t ksize, size_t min_size,
+			    const void __user *uarg)
+{
+	u32 usize, flags;
+	int ret;
+
+	if (get_user(usize, (const u32 __user *)uarg))
+		return -EFAULT;
+	if (usize < min_size || usize > PAGE_SIZE)
+		return -EINVAL;
+	ret = copy_struct_from_user(kstruct, ksize, uarg, usize);
+	if (ret)
+		return ret;		/* -EFAULT, or -E2BIG for a nonzero tail */
+	/* the header of every struct: __u32 size; __u32 flags; */
+	memcpy(&flags, (u8 *)kstruct + sizeof(u32), sizeof(flags));
+	if (flags)
+		return -EINVAL;
+	return usize;
+}
+
+int mpcsign_copy_struct_out(void __user *uarg, size_t usize, const void *kstruct,
+			    size_t ksize)
+{
+	if (copy_to_user(uarg, kstruct, min(usize, ksize)))
+		return -EFAULT;
+	return 0;
+}
+
+static bool mpcsign_mem_is_zero(const void *p, size_t n)
+{
+	return !memchr_inv(p, 0, n);
+}
+
+static long mpcsign_ioc_get_info(void __user *uarg)
+{
+	struct mpcsign_info info;
+	long usize;
+
+	usize = mpcsign_copy_struct_in(&info, sizeof(info),
+				       MPCSIGN_INFO_SIZE_VER0, uarg);
+	if (usize < 0)
+		return usize;
+	if (!mpcsign_mem_is_zero(info.reserved, sizeof(info.reserved)))
+		return -EINVAL;
+	/* every output byte is set: no kernel stack bytes reach userspace */
+	memset(&info, 0, sizeof(info));
+	info.size = sizeof(info);
+	mpcsign_fill_info(&info);
+	return mpcsign_copy_struct_out(uarg, usize, &info, sizeof(info));
+}
+
+static long mpcsign_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	void __user *uarg = (void __user *)arg;
+
+	if (_IOC_TYPE(cmd) != MPCSIGN_IOC_MAGIC)
+		return -ENOTTY;
+	switch (_IOC_NR(cmd)) {
+	case _IOC_NR(MPCSIGN_IOC_GET_INFO):
+		return mpcsign_ioc_get_info(uarg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations mpcsign_fops = {
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = mpcsign_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
+};
+
+static struct miscdevice mpcsign_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = MPCSIGN_DEVICE_NAME,
+	.fops = &mpcsign_fops,
+	.mode = 0600,		/* root only; a udev rule may grant a group */
+};
+
+int mpcsign_device_init(void)
+{
+	return misc_register(&mpcsign_misc);
+}
+
+void mpcsign_device_exit(void)
+{
+	misc_deregister(&mpcsign_misc);
+}

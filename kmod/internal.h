@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * internal.h - shared declarations of the mpcsign module (kmod/).
+ */
+#ifndef MPCSIGN_INTERNAL_H
+#define MPCSIGN_INTERNAL_H
+
+#include <linux/types.h>
+#include <linux/mpcsign.h>
+
+#define MPCSIGN_MODULE_VERSION "0.1.0"
+
+/* Limits (module parameters, see main.c). */
+struct mpcsign_limits {
+	unsigned int max_keys;
+	unsigned int max_nonces;
+	unsigned int max_signers;
+	unsigned int max_msg_len;
+	unsigned int max_participants;
+};
+extern struct mpcsign_limits mpcsign_limits;
+
+/* Fill the GET_INFO answer (shared by the ioctl and netlink paths). */
+void mpcsign_fill_info(struct mpcsign_info *info);
+
+/*
+ * Copy an extensible ioctl struct in: reads the leading size field, checks
+ * min_size <= size <= PAGE_SIZE, copies with copy_struct_from_user() (bytes
+ * past ksize must be zero), and checks flags == 0.  Returns the user size or
+ * a negative errno.
+ */
+long mpcsign_copy_struct_in(void *kstruct, size_t ksize, size_t min_size,
+			    const void __user *uarg);
+/* Copy out min(usize, ksize) bytes. */
+int mpcsign_copy_struct_out(void __user *uarg, size_t usize, const void *kstruct,
+			    size_t ksize);
+
+int mpcsign_device_init(void);
+void mpcsign_device_exit(void);
+int mpcsign_genl_init(void);
+void mpcsign_genl_exit(void);
+/* Known-answer self-test of the core; 0 or -EINVAL (refuses the load). */
+int mpcsign_selftest(void);
+
+#endif

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * main.c - mpcsign module entry: parameters, bring-up and tear-down.
+ *
+ * Parts come up in order (self-test, core tables, device, netlink) and
+ * are unwound in reverse by the goto ladder.  Nothing is registered before
+ * the self-test passed.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/string.h>
+#include "internal.h"
+#include "core/ecmult.h"
+
+struct mpcsign_limits mpcsign_limits = {
+	.max_keys = 1024,
+	.max_nonces = 4096,
+	.max_signers = 256,
+	.max_msg_len = 65536,
+	.max_participants = 256,
+};
+
+module_param_named(max_keys, mpcsign_limits.max_keys, uint, 0444);
+MODULE_PARM_DESC(max_keys, "Key shares held at most (default 1024)");
+module_param_named(max_nonces, mpcsign_limits.max_nonces, uint, 0444);
+MODULE_PARM_DESC(max_nonces, "Outstanding secret nonces at most (default 4096)");
+module_param_named(max_signers, mpcsign_limits.max_signers, uint, 0444);
+MODULE_PARM_DESC(max_signers, "Signers in one signing session at most (default 256)");
+module_param_named(max_msg_len, mpcsign_limits.max_msg_len, uint, 0444);
+MODULE_PARM_DESC(max_msg_len, "Longest message to sign in bytes (default 65536)");
+module_param_named(max_participants, mpcsign_limits.max_participants, uint, 0444);
+MODULE_PARM_DESC(max_participants, "DKG participants n at most (default 256)");
+
+void mpcsign_fill_info(struct mpcsign_info *info)
+{
+	info->abi_version = MPCSIGN_ABI_VERSION;
+	info->max_keys = mpcsign_limits.max_keys;
+	info->max_nonces = mpcsign_limits.max_nonces;
+	info->max_signers = mpcsign_limits.max_signers;
+	info->max_msg_len = mpcsign_limits.max_msg_len;
+	info->max_participants = mpcsign_limits.max_participants;
+	strscpy(info->module_version, MPCSIGN_MODULE_VERSION,
+		sizeof(info->module_version));
+}
+
+static int __init mpcsign_init(void)
+{
+	int ret;
+
+	ret = mpc_ecmult_init();
+	if (ret)
+		return ret;
+	ret = mpcsign_selftest();
+	if (ret) {
+		pr_err("self-test failed, refusing to load\n");
+		goto err_core;
+	}
+	pr_info("self-test passed\n");
+	ret = mpcsign_device_init();
+	if (ret)
+		goto err_core;
+	ret = mpcsign_genl_init();
+	if (ret)
+		goto err_device;
+	pr_info("loaded, ABI %d, version %s\n", MPCSIGN_ABI_VERSION,
+		MPCSIGN_MODULE_VERSION);
+	return 0;
+
+err_device:
+	mpcsign_device_exit();
+err_core:
+	mpc_ecmult_exit();
+	return ret;
+}
+
+static void __exit mpcsign_exit(void)
+{
+	mpcsign_genl_exit();
+	mpcsign_device_exit();
+	mpc_ecmult_exit();
+	pr_info("unloaded\n");
+}
+
+module_init(mpcsign_init);
+module_exit(mpcsign_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("mpcsign: threshold-signing key store (FROST / ChillDKG)");
+MODULE_AUTHOR("mpcsign developers");
+MODULE_VERSION(MPCSIGN_MODULE_VERSION);

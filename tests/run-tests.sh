@@ -1,0 +1,52 @@
+#!/bin/bash
+# Run mpcsign's tests and print the summary line "N passed, N failed".
+#   tests/run-tests.sh unit BUILD_DIR            userspace unit + sanitizer + constant-time
+#   tests/run-tests.sh all BUILD_DIR KVER        the above + the VM kselftests
+# Every "ok ..." line counts as a pass and every "not ok ..." line as a
+# failure; a program that exits non-zero without printing "not ok" counts
+# as one failure.
+set -uo pipefail
+what=${1:-all} out=${2:-build} kver=${3:-}
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+pass=0 fail=0
+logdir=$out/test-logs
+mkdir -p "$logdir"
+
+run() {	# run NAME CMD...: run a test program, count its results
+	local name=$1 log rc p f
+	shift
+	log=$logdir/$name.log
+	"$@" >"$log" 2>&1
+	rc=$?
+	p=$(grep -cE '^ok( |$)' "$log")
+	f=$(grep -cE '^not ok( |$)' "$log")
+	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
+		f=1
+		echo "not ok - $name exited with status $rc" >>"$log"
+	fi
+	pass=$((pass + p))
+	fail=$((fail + f))
+	if [ "$f" != 0 ]; then
+		echo "FAIL $name ($p passed, $f failed); log $log:"
+		grep -E '^(not ok|# FAIL)' "$log" | head -n 40
+		tail -n 20 "$log"
+	else
+		printf 'PASS %-34s %5d checks  %s\n' "$name" "$p" "$(grep -E '^# (VM|.*took|.*ratio)' "$log" | head -n 2 | tr '\n' ' ')"
+	fi
+}
+
+for t in "$out"/tests/test_*; do
+	[ -x "$t" ] && run "$(basename "$t")" "$t"
+done
+for t in "$out"/tests-san/test_*; do
+	[ -x "$t" ] && MPC_TEST_ITERS=${MPC_SAN_ITERS:-2000} run "san-$(basename "$t")" "$t"
+done
+if [ -x tests/ct/run-ct.sh ]; then
+	run constant-time tests/ct/run-ct.sh "$out"
+fi
+if [ "$what" = all ]; then
+	run vm-kselftest tests/vm/run-vm.sh --mode test --kver "$kver" --out "$out"
+fi
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
