@@ -37,4 +37,12 @@ void mpc_scalar_cmov(mpc_scalar *r, const mpc_scalar *a, int flag);
 void mpc_scalar_cond_negate(mpc_scalar *r, int flag);
 void mpc_scalar_clear(mpc_scalar *r);
 
+/* --- additions beyond the shared API (ecmult, tests) --- */
+void mpc_scalar_inverse_fermat(mpc_scalar *r, const mpc_scalar *a);	/* ct, a^(n-2) */
+/* count (1..32) bits starting at offset; offset+count <= 256 */
+unsigned int mpc_scalar_get_bits(const mpc_scalar *a, unsigned int offset, unsigned int count);
+extern const mpc_scalar mpc_scalar_lambda;
+/* k = k1 + k2*lambda mod n, k1 and k2 (or their negations) < 2^128. ct. */
+void mpc_scalar_split_lambda(mpc_scalar *k1, mpc_scalar *k2, const mpc_scalar *k);
+
 #endif
