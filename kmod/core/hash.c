@@ -102,28 +102,46 @@ static inline void store_be32(uint8_t *p, uint32_t v)
 #define SHA_s0(x) (ror32_(x, 7) ^ ror32_(x, 18) ^ ((x) >> 3))
 #define SHA_s1(x) (ror32_(x, 17) ^ ror32_(x, 19) ^ ((x) >> 10))
 
+/*
+ * One round; the eight working variables rotate by renaming (the caller
+ * passes them shifted), so no moves are needed.
+ */
+#define SHA_ROUND(a, b, c, d, e, f, g, h, k, w) do {				\
+		uint32_t t1_ = (h) + SHA_S1(e) + SHA_CH(e, f, g) + (k) + (w);	\
+		(d) += t1_;							\
+		(h) = t1_ + SHA_S0(a) + SHA_MAJ(a, b, c);			\
+	} while (0)
+
+/* Message schedule word i >= 16, in place in the rolling 16-word window. */
+#define SHA_W(i) (w[(i) & 15] += SHA_s1(w[((i) - 2) & 15]) + w[((i) - 7) & 15] + \
+		  SHA_s0(w[((i) - 15) & 15]))
+#define SHA_WLOAD(i) (w[i] = load_be32(p + 4 * (i)))
+
+#define SHA_8ROUNDS(i, W) do {							\
+		SHA_ROUND(a, b, c, d, e, f, g, h, sha256_k[(i) + 0], W((i) + 0)); \
+		SHA_ROUND(h, a, b, c, d, e, f, g, sha256_k[(i) + 1], W((i) + 1)); \
+		SHA_ROUND(g, h, a, b, c, d, e, f, sha256_k[(i) + 2], W((i) + 2)); \
+		SHA_ROUND(f, g, h, a, b, c, d, e, sha256_k[(i) + 3], W((i) + 3)); \
+		SHA_ROUND(e, f, g, h, a, b, c, d, sha256_k[(i) + 4], W((i) + 4)); \
+		SHA_ROUND(d, e, f, g, h, a, b, c, sha256_k[(i) + 5], W((i) + 5)); \
+		SHA_ROUND(c, d, e, f, g, h, a, b, sha256_k[(i) + 6], W((i) + 6)); \
+		SHA_ROUND(b, c, d, e, f, g, h, a, sha256_k[(i) + 7], W((i) + 7)); \
+	} while (0)
+
 /* Processes nblocks 64-byte blocks.  The schedule is a rolling 16-word window. */
 static void sha256_blocks(uint32_t s[8], const uint8_t *p, size_t nblocks)
 {
 	uint32_t w[16];
-	uint32_t a, b, c, d, e, f, g, h, t1, t2;
+	uint32_t a, b, c, d, e, f, g, h;
 	int i;
 
 	while (nblocks--) {
 		a = s[0]; b = s[1]; c = s[2]; d = s[3];
 		e = s[4]; f = s[5]; g = s[6]; h = s[7];
-		for (i = 0; i < 64; i++) {
-			if (i < 16) {
-				w[i] = load_be32(p + 4 * i);
-			} else {
-				w[i & 15] += SHA_s1(w[(i - 2) & 15]) + w[(i - 7) & 15] +
-					     SHA_s0(w[(i - 15) & 15]);
-			}
-			t1 = h + SHA_S1(e) + SHA_CH(e, f, g) + sha256_k[i] + w[i & 15];
-			t2 = SHA_S0(a) + SHA_MAJ(a, b, c);
-			h = g; g = f; f = e; e = d + t1;
-			d = c; c = b; b = a; a = t1 + t2;
-		}
+		SHA_8ROUNDS(0, SHA_WLOAD);
+		SHA_8ROUNDS(8, SHA_WLOAD);
+		for (i = 16; i < 64; i += 8)
+			SHA_8ROUNDS(i, SHA_W);
 		s[0] += a; s[1] += b; s[2] += c; s[3] += d;
 		s[4] += e; s[5] += f; s[6] += g; s[7] += h;
 		p += 64;
