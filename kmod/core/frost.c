@@ -17,7 +17,7 @@
 #include "ecmult.h"
 #include "hash.h"
 
-#define MPC_FROST_NOINLINE __attribute__((noinline))
+#define MPC_FROST_NOINLINE __attribute__((__noinline__))
 #define TAG(s) (s), (sizeof(s) - 1)
 
 static const uint8_t zero33[33];
@@ -879,7 +879,7 @@ struct sign_secrets {
 static MPC_FROST_NOINLINE int sign_inner(uint8_t psig[32], const uint8_t sn[64],
 					 const uint8_t secshare[32], uint32_t my_id,
 					 const struct mpc_frost_session_ctx *ctx,
-					 size_t *blame)
+					 int validate, size_t *blame)
 {
 	struct mpc_frost_session_values sv;
 	struct sign_secrets x;
@@ -888,7 +888,7 @@ static MPC_FROST_NOINLINE int sign_inner(uint8_t psig[32], const uint8_t sn[64],
 	int ret, flag;
 
 	memset(&x, 0, sizeof(x));
-	ret = session_values(&sv, ctx, 1, blame);
+	ret = session_values(&sv, ctx, validate, blame);
 	if (ret)
 		return ret;
 	if (!mpc_scalar_set_b32_seckey(&x.k1, sn)) {
@@ -937,10 +937,12 @@ out:
 	return ret;
 }
 
-int mpc_frost_sign(uint8_t psig[32], uint8_t secnonce[64],
-		   const uint8_t secshare[32], uint32_t my_id,
-		   const struct mpc_frost_session_ctx *ctx,
-		   const struct mpc_frost_limits *lim, size_t *blame)
+/* Sign, consuming secnonce; validate = 0 if the signers were just checked. */
+static int sign_consume(uint8_t psig[32], uint8_t secnonce[64],
+			const uint8_t secshare[32], uint32_t my_id,
+			const struct mpc_frost_session_ctx *ctx,
+			const struct mpc_frost_limits *lim, int validate,
+			size_t *blame)
 {
 	uint8_t sn[64];
 	int ret;
@@ -960,10 +962,18 @@ int mpc_frost_sign(uint8_t psig[32], uint8_t secnonce[64],
 	ret = session_ctx_args(ctx, lim);
 	if (ret)
 		goto out;
-	ret = sign_inner(psig, sn, secshare, my_id, ctx, blame);
+	ret = sign_inner(psig, sn, secshare, my_id, ctx, validate, blame);
 out:
 	memzero_explicit(sn, sizeof(sn));
 	return ret;
+}
+
+int mpc_frost_sign(uint8_t psig[32], uint8_t secnonce[64],
+		   const uint8_t secshare[32], uint32_t my_id,
+		   const struct mpc_frost_session_ctx *ctx,
+		   const struct mpc_frost_limits *lim, size_t *blame)
+{
+	return sign_consume(psig, secnonce, secshare, my_id, ctx, lim, 1, blame);
 }
 
 int mpc_frost_deterministic_sign(uint8_t pubnonce[66], uint8_t psig[32],
@@ -992,7 +1002,14 @@ int mpc_frost_deterministic_sign(uint8_t pubnonce[66], uint8_t psig[32],
 	if (ret)
 		return ret;
 	sc = ctx->signers;
-
+	/*
+	 * The signers context is validated first (as the reference code and
+	 * the vectors do: u = 0 with an all-zero aggothernonce is a signer
+	 * count error), then the tweaks.
+	 */
+	ret = signers_validate(sc, blame);
+	if (ret)
+		return ret;
 	ret = mpc_frost_tweak_ctx_init(&tc, sc->thresh_pk);
 	if (ret)
 		return ret;
@@ -1036,7 +1053,7 @@ int mpc_frost_deterministic_sign(uint8_t pubnonce[66], uint8_t psig[32],
 	}
 	sctx = *ctx;
 	sctx.aggnonce = agg;
-	ret = mpc_frost_sign(psig, secnonce, secshare, my_id, &sctx, lim, blame);
+	ret = sign_consume(psig, secnonce, secshare, my_id, &sctx, lim, 0, blame);
 out:
 	memzero_explicit(secnonce, sizeof(secnonce));
 	if (ret)
