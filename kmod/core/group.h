@@ -54,4 +54,32 @@ void mpc_gej_add_ge_var(mpc_gej *r, const mpc_gej *a, const mpc_ge *b);
 int mpc_gej_eq_var(const mpc_gej *a, const mpc_gej *b);
 void mpc_gej_clear(mpc_gej *r);
 
+/* --- additions beyond the shared API (ecmult, tests) --- */
+typedef struct {
+	mpc_fe_storage x, y;
+} mpc_ge_storage;
+
+void mpc_ge_to_storage(mpc_ge_storage *r, const mpc_ge *a);	/* a finite */
+void mpc_ge_from_storage(mpc_ge *r, const mpc_ge_storage *a);
+/* Batch conversion with one inversion; infinity allowed. */
+void mpc_ge_set_all_gej_var(mpc_ge *r, const mpc_gej *a, size_t len);
+/* a, b finite, a != +-b; *zr = r.z / a.z (magnitude 6) */
+void mpc_gej_add_ge_zr_var(mpc_gej *r, const mpc_gej *a, const mpc_ge *b, mpc_fe *zr);
+/* r = a + (b.x*bz^2, b.y*bz^3): b affine on the curve isomorphic through bz. */
+void mpc_gej_add_zr_ge_var(mpc_gej *r, const mpc_gej *a, const mpc_ge *b, const mpc_fe *bz);
+
+/* Homogeneous projective point (x = X/Z, y = Y/Z), infinity = (0:1:0), for
+ * the constant-time complete formulas. */
+typedef struct {
+	mpc_fe x, y, z;
+} mpc_gep;
+
+void mpc_gep_set_infinity(mpc_gep *r);
+void mpc_gep_set_ge(mpc_gep *r, const mpc_ge *a);	/* a finite */
+void mpc_gep_add_ge(mpc_gep *r, const mpc_gep *a, const mpc_ge *b);	/* b finite, ct */
+void mpc_gep_add(mpc_gep *r, const mpc_gep *a, const mpc_gep *b);	/* ct */
+void mpc_gep_double(mpc_gep *r, const mpc_gep *a);			/* ct */
+void mpc_gep_cmov(mpc_gep *r, const mpc_gep *a, int flag);
+void mpc_gej_set_gep(mpc_gej *r, const mpc_gep *a);			/* ct */
+
 #endif

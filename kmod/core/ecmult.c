@@ -1,0 +1,533 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * ecmult.c - scalar multiplication on secp256k1.
+ *
+ * Tables are built by mpc_ecmult_init() rather than generated at build
+ * time: they are ~1 MiB (a generated C file of that size would bloat the
+ * source tree and the module image, and would need a host generator program
+ * in the Kbuild flow), while computing them takes a few milliseconds once at
+ * module load.  Memory comes from mpc_alloc() (kvzalloc in the kernel).
+ *
+ * mpc_ecmult_gen (secret k, constant time): signed comb.  With
+ * L = B*T*S >= 256 and b = (k + 2^L - 1)/2 mod n, every bit b_i stands for
+ * the digit 2 b_i - 1 in {-1, +1} and sum_i (2 b_i - 1) 2^i = k (mod n).
+ * Bit i = j*T*S + t*S + s (block j, tooth t, position s); for each (j, s)
+ * the T teeth select one of 2^T signed sums of the points 2^(jTS + tS) G,
+ * half of which are the negations of the other half, so block j has a table
+ * of 2^(T-1) affine points.  k*G = sum_s 2^s sum_j (+-E_j[idx]): S-1
+ * doublings and B*S additions, each with a full table scan.  The additions
+ * use complete projective formulas (no special cases, no blinding needed).
+ *
+ * mpc_ecmult_const (secret k, any point): the same +-1 digit trick on 64
+ * windows of 4 bits (odd digits -15..15, a table of 8 odd multiples scanned
+ * in full), complete projective formulas.
+ *
+ * mpc_ecmult (public data): Strauss-wNAF.  na is split with the GLV
+ * endomorphism (lambda*(x, y) = (beta*x, y)) into two ~128-bit halves, ng
+ * into its low and high 128 bits; G and 2^128*G have precomputed tables of
+ * odd multiples (window MPC_WINDOW_G).  The odd multiples of A are computed
+ * with one shared Z ("effective affine": they are affine points of an
+ * isomorphic curve y^2 = x^3 + 7 Z^6, which doubles and adds with the same
+ * formulas); the accumulator lives on that curve, G-table points are mapped
+ * to it with their Z and the final Z is corrected at the end.
+ */
+#include "ecmult.h"
+#include "field_impl.h"
+
+/* comb for ecmult_gen: B blocks, T teeth, S spacing; B*T*S >= 256 */
+#define COMB_B 11
+#define COMB_T 6
+#define COMB_S 4
+#define COMB_L (COMB_B * COMB_T * COMB_S)
+#define COMB_PTS (1 << (COMB_T - 1))
+
+/* window of the G tables (odd multiples up to (2^(W-1) - 1) G) */
+#define MPC_WINDOW_G 15
+#define G_TABLE_SIZE (1 << (MPC_WINDOW_G - 2))
+#define WINDOW_A 5
+#define A_TABLE_SIZE (1 << (WINDOW_A - 2))
+#define WNAF_LEN 131
+
+static mpc_ge_storage *comb_table;	/* [COMB_B][COMB_PTS] */
+static mpc_ge_storage *g_table;		/* (2i+1) G */
+static mpc_ge_storage *g128_table;	/* (2i+1) 2^128 G */
+static mpc_scalar comb_offset;		/* (2^L - 1) mod n */
+static mpc_scalar half_mod_n;		/* 1/2 mod n */
+static mpc_scalar const_offset;		/* (2^256 - 1) mod n */
+
+static const mpc_fe fe_beta = { {
+	0x96c28719501eeULL, 0x7512f58995c13ULL, 0xc3434e99cf049ULL,
+	0x7106e64479eaULL, 0x7ae96a2b657cULL } };
+
+/* --- table construction (public data, variable time) ------------------------ */
+
+/* out[i] = (2i+1) * base for i < count, as storage */
+static __attribute__((noinline)) int build_odd_multiples(mpc_ge_storage *out, const mpc_gej *base, size_t count)
+{
+	mpc_gej *tj = mpc_alloc(count * sizeof(*tj));
+	mpc_ge *ta = mpc_alloc(count * sizeof(*ta));
+	mpc_gej d;
+	mpc_ge da;
+	size_t i;
+	int ret = 0;
+
+	if (!tj || !ta) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	mpc_gej_double_var(&d, base);
+	mpc_ge_set_gej_var(&da, &d);
+	tj[0] = *base;
+	for (i = 1; i < count; i++)
+		mpc_gej_add_ge_var(&tj[i], &tj[i - 1], &da);
+	mpc_ge_set_all_gej_var(ta, tj, count);
+	for (i = 0; i < count; i++) {
+		if (ta[i].infinity) {
+			ret = -EINVAL;
+			goto out;
+		}
+		mpc_ge_to_storage(&out[i], &ta[i]);
+	}
+out:
+	if (tj)
+		mpc_free_sensitive(tj, count * sizeof(*tj));
+	if (ta)
+		mpc_free_sensitive(ta, count * sizeof(*ta));
+	return ret;
+}
+
+static __attribute__((noinline)) int build_comb(mpc_ge_storage *out)
+{
+	const size_t total = (size_t)COMB_B * COMB_PTS;
+	mpc_gej *tj = mpc_alloc((total + 2 * COMB_T) * sizeof(*tj));
+	mpc_ge *ta = mpc_alloc(total * sizeof(*ta));
+	mpc_gej *p, *p2, cur, t;
+	int j, i, ret = 0, k;
+	size_t idx;
+
+	if (!tj || !ta) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	p = tj + total;
+	p2 = p + COMB_T;
+	mpc_gej_set_ge(&cur, &mpc_ge_generator);	/* 2^(j T S + t S) G */
+	for (j = 0; j < COMB_B; j++) {
+		mpc_gej *e = tj + (size_t)j * COMB_PTS;
+
+		for (i = 0; i < COMB_T; i++) {
+			p[i] = cur;
+			mpc_gej_double_var(&p2[i], &cur);
+			for (k = 0; k < COMB_S; k++)
+				mpc_gej_double_var(&cur, &cur);
+		}
+		/* e[0] = p[T-1] - sum_{t < T-1} p[t] */
+		e[0] = p[COMB_T - 1];
+		for (i = 0; i < COMB_T - 1; i++) {
+			mpc_gej_neg(&t, &p[i]);
+			mpc_gej_add_var(&e[0], &e[0], &t);
+		}
+		for (idx = 1; idx < COMB_PTS; idx++)
+			mpc_gej_add_var(&e[idx], &e[idx & (idx - 1)],
+					&p2[__builtin_ctzl(idx)]);
+	}
+	mpc_ge_set_all_gej_var(ta, tj, total);
+	for (idx = 0; idx < total; idx++) {
+		if (ta[idx].infinity) {
+			ret = -EINVAL;
+			goto out;
+		}
+		mpc_ge_to_storage(&out[idx], &ta[idx]);
+	}
+out:
+	if (tj)
+		mpc_free_sensitive(tj, (total + 2 * COMB_T) * sizeof(*tj));
+	if (ta)
+		mpc_free_sensitive(ta, total * sizeof(*ta));
+	return ret;
+}
+
+/* (2^bits - 1) mod n */
+static void pow2_minus1(mpc_scalar *r, int bits)
+{
+	mpc_scalar one, t;
+	int i;
+
+	mpc_scalar_set_int(&one, 1);
+	t = one;
+	for (i = 0; i < bits; i++)
+		mpc_scalar_add(&t, &t, &t);
+	mpc_scalar_negate(&one, &one);
+	mpc_scalar_add(r, &t, &one);
+}
+
+void mpc_ecmult_exit(void)
+{
+	if (comb_table)
+		mpc_free_sensitive(comb_table, (size_t)COMB_B * COMB_PTS * sizeof(*comb_table));
+	if (g_table)
+		mpc_free_sensitive(g_table, G_TABLE_SIZE * sizeof(*g_table));
+	if (g128_table)
+		mpc_free_sensitive(g128_table, G_TABLE_SIZE * sizeof(*g128_table));
+	comb_table = NULL;
+	g_table = NULL;
+	g128_table = NULL;
+}
+
+int mpc_ecmult_init(void)
+{
+	mpc_gej g, g128;
+	uint8_t two[32] = { 0 };
+	int i, ret;
+
+	if (comb_table && g_table && g128_table)
+		return 0;
+	mpc_ecmult_exit();
+	comb_table = mpc_alloc((size_t)COMB_B * COMB_PTS * sizeof(*comb_table));
+	g_table = mpc_alloc(G_TABLE_SIZE * sizeof(*g_table));
+	g128_table = mpc_alloc(G_TABLE_SIZE * sizeof(*g128_table));
+	if (!comb_table || !g_table || !g128_table) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+	pow2_minus1(&comb_offset, COMB_L);
+	pow2_minus1(&const_offset, 256);
+	two[31] = 2;
+	mpc_scalar_set_b32(&half_mod_n, two);
+	mpc_scalar_inverse_var(&half_mod_n, &half_mod_n);
+
+	mpc_gej_set_ge(&g, &mpc_ge_generator);
+	g128 = g;
+	for (i = 0; i < 128; i++)
+		mpc_gej_double_var(&g128, &g128);
+	ret = build_odd_multiples(g_table, &g, G_TABLE_SIZE);
+	if (!ret)
+		ret = build_odd_multiples(g128_table, &g128, G_TABLE_SIZE);
+	if (!ret)
+		ret = build_comb(comb_table);
+	if (ret)
+		goto fail;
+	return 0;
+fail:
+	mpc_ecmult_exit();
+	return ret;
+}
+
+/* --- constant-time helpers ---------------------------------------------------- */
+
+/* r = tab[idx] scanning all n entries, then negated if neg; ct. */
+static void lookup_storage_ct(mpc_ge *r, const mpc_ge_storage *tab, unsigned int n,
+			      unsigned int idx, int neg)
+{
+	mpc_ge_storage s = { { { 0 } }, { { 0 } } };
+	mpc_fe ny;
+	unsigned int i;
+	int k;
+
+	for (i = 0; i < n; i++) {
+		uint64_t m = -mpc_value_barrier_u64((uint64_t)(i == idx));
+
+		for (k = 0; k < 4; k++) {
+			s.x.n[k] = (s.x.n[k] & ~m) | (tab[i].x.n[k] & m);
+			s.y.n[k] = (s.y.n[k] & ~m) | (tab[i].y.n[k] & m);
+		}
+	}
+	mpc_ge_from_storage(r, &s);
+	mpc_fe_negate_inl(&ny, &r->y, 1);
+	mpc_fe_cmov(&r->y, &ny, neg);
+	memzero_explicit(&s, sizeof(s));
+	memzero_explicit(&ny, sizeof(ny));
+}
+
+void mpc_ecmult_gen(mpc_gej *r, const mpc_scalar *k)
+{
+	mpc_scalar b;
+	mpc_gep acc;
+	mpc_ge e;
+	int s, j, t;
+
+	/* b = (k + 2^L - 1) / 2 mod n */
+	mpc_scalar_add(&b, k, &comb_offset);
+	mpc_scalar_mul(&b, &b, &half_mod_n);
+	mpc_gep_set_infinity(&acc);
+	for (s = COMB_S - 1; s >= 0; s--) {
+		if (s != COMB_S - 1)
+			mpc_gep_double(&acc, &acc);
+		for (j = 0; j < COMB_B; j++) {
+			unsigned int m = 0, top, idx;
+
+			for (t = 0; t < COMB_T; t++) {
+				unsigned int bit = (unsigned int)(j * COMB_T * COMB_S + t * COMB_S + s);
+
+				if (bit < 256)
+					m |= mpc_scalar_get_bits(&b, bit, 1) << t;
+			}
+			top = m >> (COMB_T - 1);
+			idx = (m ^ ((top - 1) & (COMB_PTS - 1))) & (COMB_PTS - 1);
+			lookup_storage_ct(&e, comb_table + (size_t)j * COMB_PTS, COMB_PTS, idx,
+					  (int)(top ^ 1));
+			mpc_gep_add_ge(&acc, &acc, &e);
+		}
+	}
+	mpc_gej_set_gep(r, &acc);
+	mpc_scalar_clear(&b);
+	memzero_explicit(&acc, sizeof(acc));
+	memzero_explicit(&e, sizeof(e));
+}
+
+void mpc_ecmult_const(mpc_gej *r, const mpc_ge *a, const mpc_scalar *k)
+{
+	mpc_gep tab[8], d, acc, e;
+	mpc_scalar b;
+	mpc_fe ny;
+	int w, i;
+
+	if (a->infinity) {
+		mpc_gej_set_infinity(r);
+		return;
+	}
+	mpc_gep_set_ge(&tab[0], a);
+	mpc_gep_double(&d, &tab[0]);
+	for (i = 1; i < 8; i++)
+		mpc_gep_add(&tab[i], &tab[i - 1], &d);
+
+	/* b = (k + 2^256 - 1) / 2 mod n: 64 digits 2m - 15, m = 4 bits of b */
+	mpc_scalar_add(&b, k, &const_offset);
+	mpc_scalar_mul(&b, &b, &half_mod_n);
+	mpc_gep_set_infinity(&acc);
+	for (w = 63; w >= 0; w--) {
+		unsigned int m = mpc_scalar_get_bits(&b, (unsigned int)(4 * w), 4);
+		unsigned int top = m >> 3;
+		unsigned int idx = (m ^ ((top - 1) & 7)) & 7;
+
+		if (w != 63) {
+			mpc_gep_double(&acc, &acc);
+			mpc_gep_double(&acc, &acc);
+			mpc_gep_double(&acc, &acc);
+			mpc_gep_double(&acc, &acc);
+		}
+		e = tab[0];
+		for (i = 1; i < 8; i++)
+			mpc_gep_cmov(&e, &tab[i], (int)((unsigned int)i == idx));
+		mpc_fe_normalize_weak(&e.y);
+		mpc_fe_negate_inl(&ny, &e.y, 1);
+		mpc_fe_cmov(&e.y, &ny, (int)(top ^ 1));
+		mpc_gep_add(&acc, &acc, &e);
+	}
+	mpc_gej_set_gep(r, &acc);
+	mpc_scalar_clear(&b);
+	memzero_explicit(&acc, sizeof(acc));
+	memzero_explicit(&e, sizeof(e));
+	memzero_explicit(tab, sizeof(tab));
+	memzero_explicit(&d, sizeof(d));
+	memzero_explicit(&ny, sizeof(ny));
+}
+
+/* --- variable time: Strauss-wNAF with GLV ------------------------------------- */
+
+/* wNAF of s (< 2^129), window w: digits odd in (-2^(w-1), 2^(w-1)). Returns length. */
+static int wnaf_var(int16_t *wnaf, const mpc_scalar *s, int w)
+{
+	int bit = 0, last = 0, carry = 0;
+
+	memset(wnaf, 0, WNAF_LEN * sizeof(*wnaf));
+	while (bit < WNAF_LEN) {
+		int now, word;
+
+		if ((int)mpc_scalar_get_bits(s, (unsigned int)bit, 1) == carry) {
+			bit++;
+			continue;
+		}
+		now = w;
+		if (now > WNAF_LEN - bit)
+			now = WNAF_LEN - bit;
+		word = (int)mpc_scalar_get_bits(s, (unsigned int)bit, (unsigned int)now) + carry;
+		carry = (word >> (w - 1)) & 1;
+		word -= carry << w;
+		wnaf[bit] = (int16_t)word;
+		last = bit + 1;
+		bit += now;
+	}
+	return last;
+}
+
+struct ecmult_digits {
+	int16_t a1[WNAF_LEN], a2[WNAF_LEN];
+	int16_t g1[WNAF_LEN], g2[WNAF_LEN];
+	int neg1, neg2;
+	int len;
+};
+
+static void ge_from_table(mpc_ge *r, const mpc_ge_storage *tab, int d)
+{
+	mpc_ge_from_storage(r, &tab[((d < 0 ? -d : d) - 1) / 2]);
+	if (d < 0)
+		mpc_fe_negate_inl(&r->y, &r->y, 1);
+}
+
+static void ge_from_atable(mpc_ge *r, const mpc_ge *tab, const mpc_fe *xs, int d, int neg)
+{
+	int i = ((d < 0 ? -d : d) - 1) / 2;
+
+	r->x = xs ? xs[i] : tab[i].x;
+	r->y = tab[i].y;
+	r->infinity = 0;
+	if ((d < 0) ^ neg)
+		mpc_fe_negate_inl(&r->y, &r->y, 1);
+}
+
+/*
+ * ta[i] = (2i+1) A as affine points of the curve isomorphic through *zg
+ * (Jacobian with the common Z = *zg on the real curve); bx[i] = beta * x.
+ */
+static __attribute__((noinline)) void build_a_table(mpc_ge *ta, mpc_fe *bx, mpc_fe *zg,
+						    const mpc_gej *a)
+{
+	mpc_fe *zr = bx;	/* zr[i] = Z_i / Z_{i-1}, then reused for beta*x */
+	mpc_fe zd2, zd3, t, t2, t3;
+	mpc_gej dbl, p;
+	mpc_ge d;
+	int i;
+
+	/* odd multiples of A on the curve where 2A is affine */
+	mpc_gej_double_var(&dbl, a);
+	d.x = dbl.x;
+	d.y = dbl.y;
+	d.infinity = 0;
+	mpc_fe_sqr(&zd2, &dbl.z);
+	mpc_fe_mul(&zd3, &zd2, &dbl.z);
+	mpc_fe_mul(&p.x, &a->x, &zd2);
+	mpc_fe_mul(&p.y, &a->y, &zd3);
+	p.z = a->z;
+	p.infinity = 0;
+	ta[0].x = p.x;
+	ta[0].y = p.y;
+	for (i = 1; i < A_TABLE_SIZE; i++) {
+		mpc_gej_add_ge_zr_var(&p, &p, &d, &zr[i]);
+		ta[i].x = p.x;
+		ta[i].y = p.y;
+	}
+	/* bring all to the last Z: scale P_i by (Z_last / Z_i) */
+	mpc_fe_mul(zg, &p.z, &dbl.z);
+	t = zr[A_TABLE_SIZE - 1];
+	for (i = A_TABLE_SIZE - 2; i >= 0; i--) {
+		mpc_fe_sqr(&t2, &t);
+		mpc_fe_mul(&t3, &t2, &t);
+		mpc_fe_mul(&ta[i].x, &ta[i].x, &t2);
+		mpc_fe_mul(&ta[i].y, &ta[i].y, &t3);
+		if (i > 0)
+			mpc_fe_mul(&t, &t, &zr[i]);
+	}
+	for (i = 0; i < A_TABLE_SIZE; i++) {
+		ta[i].infinity = 0;
+		mpc_fe_normalize_weak(&ta[i].x);
+		mpc_fe_normalize_weak(&ta[i].y);
+		mpc_fe_mul(&bx[i], &ta[i].x, &fe_beta);
+	}
+}
+
+static __attribute__((noinline)) void ecmult_strauss(mpc_gej *r, const mpc_gej *a,
+						     const struct ecmult_digits *dg)
+{
+	mpc_ge ta[A_TABLE_SIZE];
+	mpc_fe bx[A_TABLE_SIZE];
+	mpc_fe zg;
+	mpc_gej acc;
+	mpc_ge e;
+	int i, have_a = a != NULL;
+
+	mpc_fe_set_int(&zg, 1);
+	if (have_a)
+		build_a_table(ta, bx, &zg, a);
+	mpc_gej_set_infinity(&acc);
+	for (i = dg->len - 1; i >= 0; i--) {
+		int v;
+
+		mpc_gej_double_var(&acc, &acc);
+		if (have_a && (v = dg->a1[i])) {
+			ge_from_atable(&e, ta, NULL, v, dg->neg1);
+			mpc_gej_add_ge_var(&acc, &acc, &e);
+		}
+		if (have_a && (v = dg->a2[i])) {
+			ge_from_atable(&e, ta, bx, v, dg->neg2);
+			mpc_gej_add_ge_var(&acc, &acc, &e);
+		}
+		if ((v = dg->g1[i])) {
+			ge_from_table(&e, g_table, v);
+			mpc_gej_add_zr_ge_var(&acc, &acc, &e, &zg);
+		}
+		if ((v = dg->g2[i])) {
+			ge_from_table(&e, g128_table, v);
+			mpc_gej_add_zr_ge_var(&acc, &acc, &e, &zg);
+		}
+	}
+	if (!acc.infinity)
+		mpc_fe_mul(&acc.z, &acc.z, &zg);
+	*r = acc;
+}
+
+void mpc_ecmult(mpc_gej *r, const mpc_gej *a, const mpc_scalar *na, const mpc_scalar *ng)
+{
+	struct ecmult_digits dg;
+	mpc_scalar k1, k2;
+	int l;
+
+	dg.len = 0;
+	dg.neg1 = dg.neg2 = 0;
+	memset(dg.a1, 0, sizeof(dg.a1));
+	memset(dg.a2, 0, sizeof(dg.a2));
+	memset(dg.g1, 0, sizeof(dg.g1));
+	memset(dg.g2, 0, sizeof(dg.g2));
+	if (na && a && !a->infinity && !mpc_scalar_is_zero(na)) {
+		mpc_scalar_split_lambda(&k1, &k2, na);
+		if (mpc_scalar_is_high(&k1)) {
+			mpc_scalar_negate(&k1, &k1);
+			dg.neg1 = 1;
+		}
+		if (mpc_scalar_is_high(&k2)) {
+			mpc_scalar_negate(&k2, &k2);
+			dg.neg2 = 1;
+		}
+		l = wnaf_var(dg.a1, &k1, WINDOW_A);
+		if (l > dg.len)
+			dg.len = l;
+		l = wnaf_var(dg.a2, &k2, WINDOW_A);
+		if (l > dg.len)
+			dg.len = l;
+	} else {
+		a = NULL;
+	}
+	if (ng && !mpc_scalar_is_zero(ng)) {
+		k1.d[0] = ng->d[0];
+		k1.d[1] = ng->d[1];
+		k1.d[2] = k1.d[3] = 0;
+		k2.d[0] = ng->d[2];
+		k2.d[1] = ng->d[3];
+		k2.d[2] = k2.d[3] = 0;
+		l = wnaf_var(dg.g1, &k1, MPC_WINDOW_G);
+		if (l > dg.len)
+			dg.len = l;
+		l = wnaf_var(dg.g2, &k2, MPC_WINDOW_G);
+		if (l > dg.len)
+			dg.len = l;
+	}
+	ecmult_strauss(r, a, &dg);
+}
+
+int mpc_ecmult_multi_var(mpc_gej *r, const mpc_ge *pt, const mpc_scalar *sc,
+			 size_t count, const mpc_scalar *ng)
+{
+	mpc_gej acc, t, p;
+	size_t i;
+
+	mpc_gej_set_infinity(&acc);
+	if (ng)
+		mpc_ecmult(&acc, NULL, NULL, ng);
+	for (i = 0; i < count; i++) {
+		mpc_gej_set_ge(&p, &pt[i]);
+		mpc_ecmult(&t, &p, &sc[i], NULL);
+		mpc_gej_add_var(&acc, &acc, &t);
+	}
+	*r = acc;
+	return 0;
+}
