@@ -1138,6 +1138,51 @@ static int blame_session(uint32_t n, uint32_t t)
 	return ok;
 }
 
+/* States used in the wrong order, wrong buffer sizes, NULL pointers. */
+static int misuse(void)
+{
+	struct session s;
+	struct mpc_dkg_error e;
+	struct mpc_dkg_output o;
+	uint8_t pm2[64], aux[32] = { 3 }, rd[8], *c2;
+	int ok = 1;
+
+	if (!session_round1(&s, 3, 2, 0))
+		return 0;
+	o.pubshares = calloc(3, 33);
+	o.pubshares_len = 99;
+	c2 = calloc(3, 64);
+	/* finalize / investigate before step2 */
+	ok &= mpc_dkg_participant_finalize(&s.st[0], c2, 192, &o, rd, sizeof(rd), &e) ==
+	      MPC_DKG_ERR_STATE;
+	ok &= mpc_dkg_participant_investigate(&s.st[0], c2, 195, &e) == MPC_DKG_ERR_STATE;
+	/* step1 on a used state */
+	ok &= mpc_dkg_participant_step1(&s.st[0], s.pm1[0], s.pm1l[0], s.sk[0], &s.p, aux, &e) ==
+	      MPC_DKG_ERR_STATE;
+	/* wrong cmsg1 length leaves the state usable; wrong host key too */
+	ok &= mpc_dkg_participant_step2(&s.st[0], pm2, s.sk[0], s.c1, s.c1l - 1, aux, &e) ==
+	      MPC_DKG_ERR_INVALID_ARG;
+	ok &= mpc_dkg_participant_step2(&s.st[0], pm2, s.sk[1], s.c1, s.c1l, aux, &e) ==
+	      MPC_DKG_ERR_HOST_SECKEY && e.reason == MPC_DKG_R_HOSTSECKEY_NOT_STEP1;
+	ok &= !mpc_dkg_participant_step2(&s.st[0], pm2, s.sk[0], s.c1, s.c1l, aux, &e);
+	/* wrong output sizes */
+	ok &= mpc_dkg_participant_finalize(&s.st[0], c2, 192, &o, rd, sizeof(rd), &e) ==
+	      MPC_DKG_ERR_INVALID_ARG;
+	ok &= mpc_dkg_participant_step1(NULL, s.pm1[0], s.pm1l[0], s.sk[0], &s.p, aux, &e) ==
+	      MPC_DKG_ERR_INVALID_ARG;
+	ok &= mpc_dkg_params_validate(NULL, &e) == MPC_DKG_ERR_INVALID_ARG;
+	ok &= mpc_dkg_coordinator_step1(&s.cs, s.c1, s.c1l, (const uint8_t *const *)s.pm1, s.pm1l,
+					3, &s.p, &e) == MPC_DKG_ERR_STATE;
+	/* clear wipes and frees; clearing twice is fine */
+	mpc_dkg_pstate_clear(&s.st[0]);
+	ok &= s.st[0].buf == NULL && s.st[0].stage == 0;
+	mpc_dkg_pstate_clear(&s.st[0]);
+	free(o.pubshares);
+	free(c2);
+	session_free(&s);
+	return ok;
+}
+
 int main(void)
 {
 	const char *env = getenv("MPC_DKG_SESSIONS");
@@ -1175,6 +1220,13 @@ int main(void)
 		    reps);
 	test_report(full_session(1, 1), "random session n=1 t=1");
 	test_report(full_session(12, 12), "random session n=12 t=12");
+	test_report(full_session(40, 27), "random session n=40 t=27");
+	if (getenv("MPC_DKG_BIG")) {
+		/* n = 100 sessions: a few seconds each at -O2 */
+		test_report(full_session(100, 51), "random session n=100 t=51");
+		test_report(full_session(100, 100), "random session n=100 t=100");
+	}
+	test_report(misuse(), "API misuse: wrong stage, sizes and NULLs are refused");
 	test_report(blame_session(3, 2) && blame_session(5, 3),
 		    "invalid share: step2 unknown-faulty, investigation blames the sender");
 
