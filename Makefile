@@ -91,7 +91,7 @@ $(LIBNAME).a: $(CORE_OBJS) $(LIB_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 $(LIBNAME).so: $(CORE_OBJS) $(LIB_OBJS)
-	$(CC) -shared -Wl,-soname,libmpcsign.so.0 -o $@ $^ $(NL_LIBS)
+	$(CC) -shared -Wl,-soname,libmpcsign.so.0 -o $@ $^ $(NL_LIBS) $(SECP_LIBS)
 $(O)/mpcsign.pc: userspace/lib/mpcsign.pc.in
 	@mkdir -p $(O)
 	sed -e 's|@PREFIX@|$(or $(PREFIX),/usr/local)|' $< > $@
@@ -116,9 +116,11 @@ $(O)/tests/ct_%: tests/ct/ct_%.c $(CORE_OBJS) $(COMMON_OBJS) $(LIBNAME).a
 $(KSFT_DIR)/.stamp:
 	tests/scripts/extract-ksft.sh $(KSFT_DIR)
 	@touch $@
+# (the harness macros end in a bare for(), hence -Wno-misleading-indentation)
 $(O)/ksft/%: tests/kselftest/%.c $(KSFT_DIR)/.stamp $(LIBNAME).a include/uapi/linux/mpcsign.h
 	@mkdir -p $(dir $@)
-	$(CC) -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare -Iinclude/uapi -Ikmod -Iuserspace/lib \
+	$(CC) -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare -Wno-misleading-indentation \
+		-Iinclude/uapi -Ikmod -Iuserspace/lib \
 		-I$(KSFT_DIR) $(NL_CFLAGS) -o $@ $< $(LIBNAME).a $(NL_LIBS) $(SECP_LIBS) -lpthread
 
 $(O)/bench: $(BENCH_SRCS) $(CORE_OBJS) $(COMMON_OBJS) $(LIBNAME).a

@@ -18,7 +18,7 @@
 static_assert(sizeof(struct mpcsign_info) == MPCSIGN_INFO_SIZE_VER0);
 
 long mpcsign_copy_struct_in(void *kstruct, size_t ksize, size_t min_size,
-			    const void __user *uarg)
+			    const void __user *uarg, u32 allowed_flags)
 {
 	u32 usize, flags;
 	int ret;
@@ -32,7 +32,7 @@ long mpcsign_copy_struct_in(void *kstruct, size_t ksize, size_t min_size,
 		return ret;		/* -EFAULT, or -E2BIG for a nonzero tail */
 	/* the header of every struct: __u32 size; __u32 flags; */
 	memcpy(&flags, (u8 *)kstruct + sizeof(u32), sizeof(flags));
-	if (flags)
+	if (flags & ~allowed_flags)
 		return -EINVAL;
 	return usize;
 }
@@ -56,7 +56,7 @@ static long mpcsign_ioc_get_info(void __user *uarg)
 	long usize;
 
 	usize = mpcsign_copy_struct_in(&info, sizeof(info),
-				       MPCSIGN_INFO_SIZE_VER0, uarg);
+				       MPCSIGN_INFO_SIZE_VER0, uarg, 0);
 	if (usize < 0)
 		return usize;
 	if (!mpcsign_mem_is_zero(info.reserved, sizeof(info.reserved)))
@@ -77,6 +77,16 @@ static long mpcsign_ioctl(struct file *file, unsigned int cmd, unsigned long arg
 	switch (_IOC_NR(cmd)) {
 	case _IOC_NR(MPCSIGN_IOC_GET_INFO):
 		return mpcsign_ioc_get_info(uarg);
+	case _IOC_NR(MPCSIGN_IOC_KEY_IMPORT):
+		return mpcsign_ioc_key_import(uarg);
+	case _IOC_NR(MPCSIGN_IOC_KEY_INFO):
+		return mpcsign_ioc_key_info(uarg);
+	case _IOC_NR(MPCSIGN_IOC_KEY_DELETE):
+		return mpcsign_ioc_key_delete(uarg);
+	case _IOC_NR(MPCSIGN_IOC_NONCE_GEN):
+		return mpcsign_ioc_nonce_gen(uarg);
+	case _IOC_NR(MPCSIGN_IOC_SIGN):
+		return mpcsign_ioc_sign(uarg);
 	default:
 		return -ENOTTY;
 	}

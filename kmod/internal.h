@@ -26,14 +26,22 @@ void mpcsign_fill_info(struct mpcsign_info *info);
 /*
  * Copy an extensible ioctl struct in: reads the leading size field, checks
  * min_size <= size <= PAGE_SIZE, copies with copy_struct_from_user() (bytes
- * past ksize must be zero), and checks flags == 0.  Returns the user size or
- * a negative errno.
+ * past ksize must be zero), and checks that flags has no bit outside
+ * allowed_flags.  Returns the user size or a negative errno.
  */
 long mpcsign_copy_struct_in(void *kstruct, size_t ksize, size_t min_size,
-			    const void __user *uarg);
+			    const void __user *uarg, u32 allowed_flags);
 /* Copy out min(usize, ksize) bytes. */
 int mpcsign_copy_struct_out(void __user *uarg, size_t usize, const void *kstruct,
 			    size_t ksize);
+
+/* keystore.c: key shares, secret nonces and their ioctls */
+long mpcsign_ioc_key_import(void __user *uarg);
+long mpcsign_ioc_key_info(void __user *uarg);
+long mpcsign_ioc_key_delete(void __user *uarg);
+long mpcsign_ioc_nonce_gen(void __user *uarg);
+long mpcsign_ioc_sign(void __user *uarg);
+void mpcsign_keystore_exit(void);
 
 int mpcsign_device_init(void);
 void mpcsign_device_exit(void);

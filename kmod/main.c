@@ -45,9 +45,27 @@ void mpcsign_fill_info(struct mpcsign_info *info)
 		sizeof(info->module_version));
 }
 
+/* Bounds on the parameters themselves, so no size computation can overflow. */
+static int mpcsign_check_limits(void)
+{
+	struct mpcsign_limits *l = &mpcsign_limits;
+
+	if (!l->max_keys || !l->max_nonces || l->max_signers < 1 ||
+	    l->max_signers > 65536 || l->max_msg_len > (16u << 20) ||
+	    l->max_participants < 2 || l->max_participants > 65536) {
+		pr_err("module parameter out of range (max_signers and max_participants <= 65536, max_msg_len <= 16 MiB)\n");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int __init mpcsign_init(void)
 {
 	int ret;
+
+	ret = mpcsign_check_limits();
+	if (ret)
+		return ret;
 
 	ret = mpc_ecmult_init();
 	if (ret)
@@ -79,6 +97,7 @@ static void __exit mpcsign_exit(void)
 {
 	mpcsign_genl_exit();
 	mpcsign_device_exit();
+	mpcsign_keystore_exit();
 	mpc_ecmult_exit();
 	pr_info("unloaded\n");
 }

@@ -56,3 +56,129 @@ int mpcsign_get_info(struct mpcsign *h, struct mpcsign_info *info)
 		return -errno;
 	return 0;
 }
+
+/* ioctl that returns -errno; the struct is written back either way */
+static int do_ioctl(struct mpcsign *h, unsigned long cmd, void *arg)
+{
+	if (!h)
+		return -EINVAL;
+	return ioctl(h->fd, cmd, arg) < 0 ? -errno : 0;
+}
+
+int mpcsign_key_import(struct mpcsign *h, uint32_t my_id, uint32_t t, uint32_t n,
+		       const uint8_t secshare[32], const uint8_t thresh_pk[33],
+		       const uint8_t (*pubshares)[33], uint32_t *handle)
+{
+	struct mpcsign_key_import ki;
+	int ret;
+
+	if (!secshare || !thresh_pk || !pubshares || !handle)
+		return -EINVAL;
+	memset(&ki, 0, sizeof(ki));
+	ki.size = sizeof(ki);
+	ki.my_id = my_id;
+	ki.t = t;
+	ki.n = n;
+	ki.pubshares = (uintptr_t)pubshares;
+	ki.pubshares_len = n * 33;
+	memcpy(ki.secshare, secshare, 32);
+	memcpy(ki.thresh_pk, thresh_pk, 33);
+	ret = do_ioctl(h, MPCSIGN_IOC_KEY_IMPORT, &ki);
+	if (!ret)
+		*handle = ki.handle;
+	explicit_bzero(&ki, sizeof(ki));
+	return ret;
+}
+
+int mpcsign_key_info(struct mpcsign *h, uint32_t handle, struct mpcsign_key_info *out,
+		     uint8_t (*pubshares)[33], size_t max)
+{
+	if (!out)
+		return -EINVAL;
+	memset(out, 0, sizeof(*out));
+	out->size = sizeof(*out);
+	out->handle = handle;
+	if (pubshares) {
+		out->pubshares = (uintptr_t)pubshares;
+		out->pubshares_len = max * 33 > UINT32_MAX ? UINT32_MAX : (uint32_t)(max * 33);
+	}
+	return do_ioctl(h, MPCSIGN_IOC_KEY_INFO, out);
+}
+
+int mpcsign_key_delete(struct mpcsign *h, uint32_t handle)
+{
+	struct mpcsign_key_delete kd;
+
+	memset(&kd, 0, sizeof(kd));
+	kd.size = sizeof(kd);
+	kd.handle = handle;
+	return do_ioctl(h, MPCSIGN_IOC_KEY_DELETE, &kd);
+}
+
+int mpcsign_nonce_gen(struct mpcsign *h, uint32_t key_handle,
+		      const struct mpcsign_nonce_opts *opts, uint8_t pubnonce[66],
+		      uint32_t *nonce_handle)
+{
+	struct mpcsign_nonce_gen ng;
+	int ret;
+
+	if (!pubnonce || !nonce_handle)
+		return -EINVAL;
+	memset(&ng, 0, sizeof(ng));
+	ng.size = sizeof(ng);
+	ng.key_handle = key_handle;
+	if (opts) {
+		if (opts->msg_len > UINT32_MAX || opts->extra_in_len > UINT32_MAX)
+			return -E2BIG;
+		if (opts->has_msg) {
+			ng.flags |= MPCSIGN_NONCE_F_MSG;
+			ng.msg = (uintptr_t)opts->msg;
+			ng.msg_len = (uint32_t)opts->msg_len;
+		}
+		if (opts->extra_in) {
+			ng.flags |= MPCSIGN_NONCE_F_EXTRA_IN;
+			ng.extra_in = (uintptr_t)opts->extra_in;
+			ng.extra_in_len = (uint32_t)opts->extra_in_len;
+		}
+		if (opts->thresh_pk_x) {
+			ng.flags |= MPCSIGN_NONCE_F_THRESH_PK;
+			memcpy(ng.thresh_pk_x, opts->thresh_pk_x, 32);
+		}
+	}
+	ret = do_ioctl(h, MPCSIGN_IOC_NONCE_GEN, &ng);
+	if (!ret) {
+		memcpy(pubnonce, ng.pubnonce, 66);
+		*nonce_handle = ng.nonce_handle;
+	}
+	return ret;
+}
+
+int mpcsign_sign(struct mpcsign *h, uint32_t nonce_handle,
+		 const struct mpcsign_session *s, uint8_t psig[32], uint32_t *blame)
+{
+	struct mpcsign_sign sg;
+	int ret;
+
+	if (!s || !psig || !s->aggnonce)
+		return -EINVAL;
+	if (s->msg_len > UINT32_MAX)
+		return -E2BIG;
+	memset(&sg, 0, sizeof(sg));
+	sg.size = sizeof(sg);
+	sg.nonce_handle = nonce_handle;
+	sg.num_signers = s->num_signers;
+	sg.ids = (uintptr_t)s->ids;
+	sg.pubshares = (uintptr_t)s->pubshares;
+	sg.num_tweaks = s->num_tweaks;
+	sg.tweaks = (uintptr_t)s->tweaks;
+	sg.tweak_xonly = s->tweak_xonly;
+	sg.msg = (uintptr_t)s->msg;
+	sg.msg_len = (uint32_t)s->msg_len;
+	memcpy(sg.aggnonce, s->aggnonce, 66);
+	ret = do_ioctl(h, MPCSIGN_IOC_SIGN, &sg);
+	if (blame)
+		*blame = sg.blame;
+	if (!ret)
+		memcpy(psig, sg.psig, 32);
+	return ret;
+}

@@ -63,8 +63,209 @@ struct mpcsign_info {
 };
 #define MPCSIGN_INFO_SIZE_VER0	96
 
+/* Encodings (see the BIP340 / BIP-445 / ChillDKG specs). */
+#define MPCSIGN_POINT_LEN	33	/* compressed SEC1 point */
+#define MPCSIGN_SCALAR_LEN	32
+#define MPCSIGN_XONLY_LEN	32
+#define MPCSIGN_PUBNONCE_LEN	66	/* two compressed points */
+#define MPCSIGN_PSIG_LEN	32
+#define MPCSIGN_SIG_LEN		64
+#define MPCSIGN_MAX_TWEAKS	64	/* tweaks in one SIGN call at most */
+
+/* blame value: nobody in the lists (the coordinator, or no blame) */
+#define MPCSIGN_BLAME_NONE	0xffffffffu
+
+/**
+ * struct mpcsign_key_import - MPCSIGN_IOC_KEY_IMPORT (CAP_SYS_ADMIN only)
+ *
+ * Brings a FROST key share made outside the kernel (a trusted dealer, or a
+ * migration of an existing setup) into the key store.  The secret share is
+ * wiped from kernel memory of the call before it returns; the caller should
+ * wipe its own copy.  ChillDKG (DKG_*) is the way that never lets a share
+ * exist outside a kernel.
+ *
+ * @size, @flags:	header (flags 0)
+ * @my_id:		in: own participant identifier, 0 <= my_id < n
+ * @t:			in: threshold, 1 <= t <= n
+ * @n:			in: participants, n <= max_signers parameter
+ * @handle:		out: the key handle (nonzero)
+ * @pubshares:		in: pointer to n * 33 bytes: the public shares of all
+ *			participants, indexed by identifier
+ * @pubshares_len:	in: n * 33
+ * @reserved0:		must be 0
+ * @secshare:		in: own secret share, 0 < s < group order
+ * @thresh_pk:		in: threshold public key (compressed)
+ * @reserved:		must be 0
+ *
+ * The kernel checks that secshare*G == pubshares[my_id] and that all n
+ * public shares lie on one polynomial of degree t-1 whose value at 0 is
+ * thresh_pk.  Errors: -EPERM without CAP_SYS_ADMIN; -EINVAL bad header,
+ * ranges, encodings or inconsistent shares; -E2BIG n > max_signers;
+ * -ENOSPC max_keys reached; -EFAULT; -ENOMEM.
+ */
+struct mpcsign_key_import {
+	__u32 size;
+	__u32 flags;
+	__u32 my_id;
+	__u32 t;
+	__u32 n;
+	__u32 handle;
+	__aligned_u64 pubshares;
+	__u32 pubshares_len;
+	__u32 reserved0;
+	__u8 secshare[MPCSIGN_SCALAR_LEN];
+	__u8 thresh_pk[MPCSIGN_POINT_LEN];
+	__u8 reserved1[7];
+	__aligned_u64 reserved[2];
+};
+#define MPCSIGN_KEY_IMPORT_SIZE_VER0	128
+
+/**
+ * struct mpcsign_key_info - MPCSIGN_IOC_KEY_INFO
+ * @handle:		in: key handle
+ * @my_id, @t, @n:	out
+ * @owner_uid:		out: the uid that created the key
+ * @nonces:		out: outstanding secret nonces of this key
+ * @pubshares:		in: optional pointer to a buffer for n * 33 bytes of
+ *			public shares (0 = not wanted)
+ * @pubshares_len:	in: its size; must be >= n * 33 if @pubshares is set
+ *			(-ENOSPC otherwise); out: n * 33
+ * @thresh_pk:		out: threshold public key (compressed)
+ * Errors: -ENOENT unknown handle; -EACCES not the owner (nor CAP_SYS_ADMIN);
+ * -EINVAL; -ENOSPC buffer too small; -EFAULT.
+ */
+struct mpcsign_key_info {
+	__u32 size;
+	__u32 flags;
+	__u32 handle;
+	__u32 my_id;
+	__u32 t;
+	__u32 n;
+	__u32 owner_uid;
+	__u32 nonces;
+	__aligned_u64 pubshares;
+	__u32 pubshares_len;
+	__u8 thresh_pk[MPCSIGN_POINT_LEN];
+	__u8 reserved1[3];
+	__aligned_u64 reserved[2];
+};
+#define MPCSIGN_KEY_INFO_SIZE_VER0	96
+
+/**
+ * struct mpcsign_key_delete - MPCSIGN_IOC_KEY_DELETE
+ * @handle:	in: key handle.  The key share and all its outstanding secret
+ *		nonces are wiped.
+ * Errors: -ENOENT, -EACCES, -EINVAL, -EFAULT.
+ */
+struct mpcsign_key_delete {
+	__u32 size;
+	__u32 flags;
+	__u32 handle;
+	__u32 reserved0;
+	__aligned_u64 reserved[2];
+};
+#define MPCSIGN_KEY_DELETE_SIZE_VER0	32
+
+/* mpcsign_nonce_gen.flags: which optional NonceGen inputs are given */
+#define MPCSIGN_NONCE_F_MSG		(1u << 0)	/* msg/msg_len (may be empty) */
+#define MPCSIGN_NONCE_F_EXTRA_IN	(1u << 1)	/* extra_in/extra_in_len */
+#define MPCSIGN_NONCE_F_THRESH_PK	(1u << 2)	/* thresh_pk_x (tweaked key) */
+#define MPCSIGN_NONCE_F_ALL		0x7u
+
+/**
+ * struct mpcsign_nonce_gen - MPCSIGN_IOC_NONCE_GEN
+ *
+ * Draws rand' from the kernel RNG and runs BIP-445 NonceGen with the key's
+ * own secret share and public share, plus the optional inputs selected by
+ * @flags.  The secret nonce stays in the kernel under @nonce_handle until one
+ * SIGN consumes it (or the key is deleted).
+ *
+ * @flags:		in: MPCSIGN_NONCE_F_* (others: -EINVAL)
+ * @key_handle:		in
+ * @nonce_handle:	out (nonzero)
+ * @msg, @msg_len:	in: message (msg_len <= max_msg_len, else -E2BIG)
+ * @extra_in, @extra_in_len: in: extra input (<= max_msg_len)
+ * @thresh_pk_x:	in: x-only threshold public key (tweaked, if tweaking)
+ * @pubnonce:		out: the 66-byte public nonce
+ * Errors: -ENOENT, -EACCES, -EINVAL, -E2BIG, -ENOSPC max_nonces reached,
+ * -EFAULT, -ENOMEM.
+ */
+struct mpcsign_nonce_gen {
+	__u32 size;
+	__u32 flags;
+	__u32 key_handle;
+	__u32 nonce_handle;
+	__aligned_u64 msg;
+	__u32 msg_len;
+	__u32 extra_in_len;
+	__aligned_u64 extra_in;
+	__u8 thresh_pk_x[MPCSIGN_XONLY_LEN];
+	__u8 pubnonce[MPCSIGN_PUBNONCE_LEN];
+	__u8 reserved1[6];
+	__aligned_u64 reserved[2];
+};
+#define MPCSIGN_NONCE_GEN_SIZE_VER0	160
+
+/**
+ * struct mpcsign_sign - MPCSIGN_IOC_SIGN
+ *
+ * BIP-445 Sign with the secret nonce @nonce_handle and its key's share.  As
+ * soon as the handle resolves to a nonce the caller may use, the nonce is
+ * taken out of the store and wiped before the call returns, whatever the
+ * outcome: a second SIGN with the same handle gets -ENOENT.
+ *
+ * @nonce_handle:	in
+ * @num_signers:	in: u, t <= u <= n, u <= max_signers (-E2BIG)
+ * @ids:		in: pointer to u __u32 identifiers (must include ours)
+ * @pubshares:		in: pointer to u * 33 bytes, the signers' public shares
+ * @num_tweaks:		in: <= MPCSIGN_MAX_TWEAKS (-E2BIG)
+ * @tweak_xonly:	in: a bitmap (not a pointer): bit k set = tweak k is an
+ *			x-only tweak, clear = plain; bits >= num_tweaks must be 0
+ * @tweaks:		in: pointer to num_tweaks * 32 bytes
+ * @msg, @msg_len:	in: message (<= max_msg_len, else -E2BIG)
+ * @aggnonce:		in: the aggregate nonce from the coordinator
+ * @psig:		out: the 32-byte partial signature
+ * @blame:		out: on -EINVAL/-EBADMSG about a list entry, its index
+ *			in the list (ids/pubshares/tweaks), or
+ *			MPCSIGN_BLAME_NONE (the coordinator, e.g. a bad
+ *			aggregate nonce)
+ * @detail:		out: the core's reason code (informational, see
+ *			kmod/core/frost.h enum mpc_frost_err)
+ * Errors: -ENOENT unknown or consumed nonce; -EACCES; -EINVAL malformed
+ * input (bad point, scalar >= n, duplicate ids, u < t, id not in 0..n-1, our
+ * id missing, a tweak out of range or making the key infinite, bits of
+ * tweak_xonly past num_tweaks); -EBADMSG the aggregate nonce is invalid
+ * (the coordinator is to blame); -EIO the partial signature failed its own
+ * verification; -E2BIG; -EFAULT; -ENOMEM.
+ */
+struct mpcsign_sign {
+	__u32 size;
+	__u32 flags;
+	__u32 nonce_handle;
+	__u32 num_signers;
+	__aligned_u64 ids;
+	__aligned_u64 pubshares;
+	__aligned_u64 tweaks;
+	__aligned_u64 tweak_xonly;
+	__u32 num_tweaks;
+	__u32 msg_len;
+	__aligned_u64 msg;
+	__u8 aggnonce[MPCSIGN_PUBNONCE_LEN];
+	__u8 psig[MPCSIGN_PSIG_LEN];
+	__u8 reserved1[6];
+	__u32 blame;
+	__u32 detail;
+	__aligned_u64 reserved[2];
+};
+#define MPCSIGN_SIGN_SIZE_VER0	192
+
 /* ioctl numbers: 0x00-0x0f module, 0x10-0x2f keys and signing, 0x30-0x4f DKG */
 #define MPCSIGN_IOC_GET_INFO	_IOWR(MPCSIGN_IOC_MAGIC, 0x00, struct mpcsign_info)
+#define MPCSIGN_IOC_KEY_IMPORT	_IOWR(MPCSIGN_IOC_MAGIC, 0x10, struct mpcsign_key_import)
+#define MPCSIGN_IOC_KEY_INFO	_IOWR(MPCSIGN_IOC_MAGIC, 0x11, struct mpcsign_key_info)
+#define MPCSIGN_IOC_KEY_DELETE	_IOWR(MPCSIGN_IOC_MAGIC, 0x12, struct mpcsign_key_delete)
+#define MPCSIGN_IOC_NONCE_GEN	_IOWR(MPCSIGN_IOC_MAGIC, 0x13, struct mpcsign_nonce_gen)
+#define MPCSIGN_IOC_SIGN	_IOWR(MPCSIGN_IOC_MAGIC, 0x14, struct mpcsign_sign)
 
 /*
  * Generic netlink.

@@ -1,0 +1,638 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * keystore.c - key shares and secret nonces in kernel memory, and the
+ * ioctls that use them (KEY_IMPORT, KEY_INFO, KEY_DELETE, NONCE_GEN, SIGN).
+ *
+ * Objects and lifetimes:
+ *  - struct mpcsign_key: a FROST key share.  Lives in mpcsign_keys (an
+ *    xarray, handle = index) and is reference counted: the xarray holds one
+ *    reference, every outstanding nonce one, every ioctl in flight one.
+ *    The last put wipes the share (kfree_sensitive).
+ *  - struct mpcsign_nonce: a secret nonce bound to one key.  Lives in
+ *    mpcsign_nonces.  SIGN takes it out of the xarray under the xarray lock
+ *    (so exactly one caller can ever get it), and it is wiped and freed
+ *    before SIGN returns, whatever the outcome.  KEY_DELETE and module
+ *    unload wipe the nonces of a key the same way.
+ *
+ * Locking: the two xarrays' own locks (xa_lock) guard lookup + ownership
+ * check + erase; object contents are immutable after insertion except the
+ * key's "dead" flag (set once by KEY_DELETE) and the atomic counters.
+ * No secret is ever printed, sent over netlink or copied to userspace.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cred.h>
+#include <linux/capability.h>
+#include <linux/kref.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/xarray.h>
+#include <linux/build_bug.h>
+#include "internal.h"
+#include "core/ecmult.h"
+#include "core/frost.h"
+
+static_assert(sizeof(struct mpcsign_key_import) == MPCSIGN_KEY_IMPORT_SIZE_VER0);
+static_assert(sizeof(struct mpcsign_key_info) == MPCSIGN_KEY_INFO_SIZE_VER0);
+static_assert(sizeof(struct mpcsign_key_delete) == MPCSIGN_KEY_DELETE_SIZE_VER0);
+static_assert(sizeof(struct mpcsign_nonce_gen) == MPCSIGN_NONCE_GEN_SIZE_VER0);
+static_assert(sizeof(struct mpcsign_sign) == MPCSIGN_SIGN_SIZE_VER0);
+
+struct mpcsign_key {
+	struct kref ref;
+	u32 handle;
+	kuid_t owner;
+	u32 my_id, t, n;
+	bool dead;			/* deleted: no new nonces, no signing */
+	bool counted;			/* counted in mpcsign_nkeys */
+	atomic_t nonces;		/* outstanding nonces of this key */
+	u8 secshare[MPCSIGN_SCALAR_LEN];	/* secret */
+	u8 pubshare[MPCSIGN_POINT_LEN];
+	u8 thresh_pk[MPCSIGN_POINT_LEN];
+	u8 (*pubshares)[MPCSIGN_POINT_LEN];	/* n entries, by identifier */
+};
+
+struct mpcsign_nonce {
+	u32 handle;
+	kuid_t owner;
+	struct mpcsign_key *key;	/* holds a reference */
+	u8 secnonce[MPC_FROST_SECNONCE_LEN];	/* secret */
+};
+
+static DEFINE_XARRAY_ALLOC1(mpcsign_keys);
+static DEFINE_XARRAY_ALLOC1(mpcsign_nonces);
+static u32 mpcsign_key_next, mpcsign_nonce_next;
+static atomic_t mpcsign_nkeys = ATOMIC_INIT(0);
+static atomic_t mpcsign_nnonces = ATOMIC_INIT(0);
+
+static void mpcsign_key_release(struct kref *ref)
+{
+	struct mpcsign_key *key = container_of(ref, struct mpcsign_key, ref);
+
+	kvfree(key->pubshares);
+	if (key->counted)
+		atomic_dec(&mpcsign_nkeys);
+	kfree_sensitive(key);
+}
+
+static void mpcsign_key_put(struct mpcsign_key *key)
+{
+	kref_put(&key->ref, mpcsign_key_release);
+}
+
+static bool mpcsign_may_use(kuid_t owner)
+{
+	return uid_eq(current_uid(), owner) || capable(CAP_SYS_ADMIN);
+}
+
+/* Look up a key and take a reference; -ENOENT / -EACCES. */
+static struct mpcsign_key *mpcsign_key_get(u32 handle)
+{
+	struct mpcsign_key *key;
+
+	xa_lock(&mpcsign_keys);
+	key = xa_load(&mpcsign_keys, handle);
+	if (key)
+		kref_get(&key->ref);
+	xa_unlock(&mpcsign_keys);
+	if (!key)
+		return ERR_PTR(-ENOENT);
+	if (!mpcsign_may_use(key->owner)) {
+		mpcsign_key_put(key);
+		return ERR_PTR(-EACCES);
+	}
+	return key;
+}
+
+/* Wipe and free a nonce that is no longer in the xarray. */
+static void mpcsign_nonce_free(struct mpcsign_nonce *nonce)
+{
+	atomic_dec(&nonce->key->nonces);
+	atomic_dec(&mpcsign_nnonces);
+	mpcsign_key_put(nonce->key);
+	kfree_sensitive(nonce);
+}
+
+/* Erase and wipe every nonce of key (all keys if key is NULL). */
+static void mpcsign_nonces_wipe(struct mpcsign_key *key)
+{
+	struct mpcsign_nonce *nonce;
+	unsigned long idx;
+
+	xa_for_each(&mpcsign_nonces, idx, nonce) {
+		if (key && nonce->key != key)
+			continue;
+		/* whoever erases it owns it (a concurrent SIGN may win) */
+		if (xa_erase(&mpcsign_nonces, idx) == nonce)
+			mpcsign_nonce_free(nonce);
+	}
+}
+
+/* Lagrange coefficient of x_j = ids[j] + 1 among xs at the point x (public). */
+static void mpcsign_lagrange_at(mpc_scalar *r, const u32 *ids, u32 count, u32 j,
+				u32 x)
+{
+	mpc_scalar num, den, a, b, tmp;
+	u32 m;
+
+	mpc_scalar_set_int(&num, 1);
+	mpc_scalar_set_int(&den, 1);
+	for (m = 0; m < count; m++) {
+		if (m == j)
+			continue;
+		/* (x - x_m) / (x_j - x_m) */
+		mpc_scalar_set_int(&a, x);
+		mpc_scalar_set_int(&tmp, ids[m] + 1);
+		mpc_scalar_negate(&tmp, &tmp);
+		mpc_scalar_add(&a, &a, &tmp);
+		mpc_scalar_mul(&num, &num, &a);
+		mpc_scalar_set_int(&b, ids[j] + 1);
+		mpc_scalar_add(&b, &b, &tmp);
+		mpc_scalar_mul(&den, &den, &b);
+	}
+	mpc_scalar_inverse_var(&den, &den);
+	mpc_scalar_mul(r, &num, &den);
+}
+
+/*
+ * Check that the n public shares lie on one polynomial of degree t-1 whose
+ * value at 0 is thresh_pk: interpolate from the shares of ids 0..t-1 at 0
+ * and at every other id.  O((n - t + 1) * t) point operations; import only.
+ */
+static int mpcsign_check_pubshares(const struct mpcsign_key *key)
+{
+	u32 t = key->t, n = key->n, j, k;
+	mpc_ge *pts = NULL, expect;
+	mpc_scalar *sc = NULL;
+	u32 *ids = NULL;
+	mpc_gej sum, exp_j;
+	int ret = -ENOMEM;
+
+	pts = kvcalloc(t, sizeof(*pts), GFP_KERNEL);
+	sc = kvcalloc(t, sizeof(*sc), GFP_KERNEL);
+	ids = kvcalloc(t, sizeof(*ids), GFP_KERNEL);
+	if (!pts || !sc || !ids)
+		goto out;
+	ret = -EINVAL;
+	for (j = 0; j < t; j++) {
+		ids[j] = j;
+		if (!mpc_ge_parse_compressed(&pts[j], key->pubshares[j]))
+			goto out;
+	}
+	/* k == n stands for the threshold key at x = 0 */
+	for (k = t; k <= n; k++) {
+		const u8 *want = k == n ? key->thresh_pk : key->pubshares[k];
+		u32 x = k == n ? 0 : k + 1;
+
+		if (!mpc_ge_parse_compressed(&expect, want))
+			goto out;
+		for (j = 0; j < t; j++)
+			mpcsign_lagrange_at(&sc[j], ids, t, j, x);
+		if (mpc_ecmult_multi_var(&sum, pts, sc, t, NULL)) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		mpc_gej_set_ge(&exp_j, &expect);
+		if (!mpc_gej_eq_var(&sum, &exp_j))
+			goto out;
+	}
+	ret = 0;
+out:
+	kvfree(pts);
+	kvfree(sc);
+	kvfree(ids);
+	return ret;
+}
+
+static int mpcsign_insert_key(struct mpcsign_key *key)
+{
+	int ret;
+
+	if (atomic_inc_return(&mpcsign_nkeys) > mpcsign_limits.max_keys) {
+		atomic_dec(&mpcsign_nkeys);
+		return -ENOSPC;
+	}
+	key->counted = true;	/* from here on the release uncounts it */
+	ret = xa_alloc_cyclic(&mpcsign_keys, &key->handle, key, xa_limit_31b,
+			      &mpcsign_key_next, GFP_KERNEL);
+	if (ret < 0)
+		return ret == -EBUSY ? -ENOSPC : ret;
+	return 0;
+}
+
+long mpcsign_ioc_key_import(void __user *uarg)
+{
+	struct mpcsign_key_import ki;
+	struct mpcsign_key *key = NULL;
+	mpc_scalar s;
+	mpc_gej pj;
+	mpc_ge p;
+	long usize;
+	int ret;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	usize = mpcsign_copy_struct_in(&ki, sizeof(ki),
+				       MPCSIGN_KEY_IMPORT_SIZE_VER0, uarg, 0);
+	if (usize < 0)
+		return usize;
+	ret = -EINVAL;
+	if (ki.reserved0 || ki.handle || memchr_inv(ki.reserved1, 0, sizeof(ki.reserved1)) ||
+	    memchr_inv(ki.reserved, 0, sizeof(ki.reserved)))
+		goto out;
+	if (ki.t < 1 || ki.t > ki.n || ki.my_id >= ki.n)
+		goto out;
+	if (ki.n > mpcsign_limits.max_signers) {
+		ret = -E2BIG;
+		goto out;
+	}
+	if ((u64)ki.pubshares_len != (u64)ki.n * MPCSIGN_POINT_LEN)
+		goto out;
+	ret = -ENOMEM;
+	key = kzalloc(sizeof(*key), GFP_KERNEL);
+	if (!key)
+		goto out;
+	kref_init(&key->ref);
+	key->pubshares = kvmalloc_array(ki.n, MPCSIGN_POINT_LEN, GFP_KERNEL);
+	if (!key->pubshares)
+		goto out;
+	ret = -EFAULT;
+	if (copy_from_user(key->pubshares, u64_to_user_ptr(ki.pubshares),
+			   ki.pubshares_len))
+		goto out;
+	key->owner = current_uid();
+	key->my_id = ki.my_id;
+	key->t = ki.t;
+	key->n = ki.n;
+	memcpy(key->secshare, ki.secshare, sizeof(key->secshare));
+	memcpy(key->thresh_pk, ki.thresh_pk, sizeof(key->thresh_pk));
+
+	ret = -EINVAL;
+	if (!mpc_scalar_set_b32_seckey(&s, key->secshare))
+		goto out;
+	mpc_ecmult_gen(&pj, &s);
+	mpc_ge_set_gej(&p, &pj);
+	mpc_ge_serialize_compressed(key->pubshare, &p);
+	if (memcmp(key->pubshare, key->pubshares[key->my_id], MPCSIGN_POINT_LEN))
+		goto out;
+	ret = mpcsign_check_pubshares(key);
+	if (ret)
+		goto out;
+	ret = mpcsign_insert_key(key);
+	if (ret)
+		goto out;
+	ki.handle = key->handle;
+	key = NULL;
+	memzero_explicit(ki.secshare, sizeof(ki.secshare));
+	ret = mpcsign_copy_struct_out(uarg, usize, &ki, sizeof(ki));
+	/* on -EFAULT the key stays: the caller can list and delete it */
+out:
+	mpc_scalar_clear(&s);
+	mpc_gej_clear(&pj);
+	memzero_explicit(&ki, sizeof(ki));
+	if (key)
+		mpcsign_key_put(key);
+	return ret;
+}
+
+long mpcsign_ioc_key_info(void __user *uarg)
+{
+	struct mpcsign_key_info ki;
+	struct mpcsign_key *key;
+	long usize;
+	int ret;
+
+	usize = mpcsign_copy_struct_in(&ki, sizeof(ki), MPCSIGN_KEY_INFO_SIZE_VER0,
+				       uarg, 0);
+	if (usize < 0)
+		return usize;
+	if (memchr_inv(ki.reserved1, 0, sizeof(ki.reserved1)) ||
+	    memchr_inv(ki.reserved, 0, sizeof(ki.reserved)))
+		return -EINVAL;
+	key = mpcsign_key_get(ki.handle);
+	if (IS_ERR(key))
+		return PTR_ERR(key);
+	ret = -ENOSPC;
+	if (ki.pubshares) {
+		if ((u64)ki.pubshares_len < (u64)key->n * MPCSIGN_POINT_LEN)
+			goto out;
+		ret = -EFAULT;
+		if (copy_to_user(u64_to_user_ptr(ki.pubshares), key->pubshares,
+				 key->n * MPCSIGN_POINT_LEN))
+			goto out;
+	}
+	ki.my_id = key->my_id;
+	ki.t = key->t;
+	ki.n = key->n;
+	ki.owner_uid = from_kuid_munged(current_user_ns(), key->owner);
+	ki.nonces = atomic_read(&key->nonces);
+	ki.pubshares_len = key->n * MPCSIGN_POINT_LEN;
+	memcpy(ki.thresh_pk, key->thresh_pk, sizeof(ki.thresh_pk));
+	ki.size = sizeof(ki);
+	ret = mpcsign_copy_struct_out(uarg, usize, &ki, sizeof(ki));
+out:
+	mpcsign_key_put(key);
+	return ret;
+}
+
+long mpcsign_ioc_key_delete(void __user *uarg)
+{
+	struct mpcsign_key_delete kd;
+	struct mpcsign_key *key;
+	long usize;
+
+	usize = mpcsign_copy_struct_in(&kd, sizeof(kd),
+				       MPCSIGN_KEY_DELETE_SIZE_VER0, uarg, 0);
+	if (usize < 0)
+		return usize;
+	if (kd.reserved0 || memchr_inv(kd.reserved, 0, sizeof(kd.reserved)))
+		return -EINVAL;
+	xa_lock(&mpcsign_keys);
+	key = xa_load(&mpcsign_keys, kd.handle);
+	if (!key) {
+		xa_unlock(&mpcsign_keys);
+		return -ENOENT;
+	}
+	if (!mpcsign_may_use(key->owner)) {
+		xa_unlock(&mpcsign_keys);
+		return -EACCES;
+	}
+	__xa_erase(&mpcsign_keys, kd.handle);
+	WRITE_ONCE(key->dead, true);
+	xa_unlock(&mpcsign_keys);
+	mpcsign_nonces_wipe(key);
+	mpcsign_key_put(key);		/* the xarray's reference */
+	return 0;
+}
+
+/* Copy an optional user buffer of len bytes (len <= max) into kernel memory. */
+static void *mpcsign_copy_buf(u64 uptr, u32 len, u32 max, int *err)
+{
+	void *buf;
+
+	*err = 0;
+	if (len > max) {
+		*err = -E2BIG;
+		return NULL;
+	}
+	if (!len)
+		return NULL;
+	buf = kvmalloc(len, GFP_KERNEL);
+	if (!buf) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	if (copy_from_user(buf, u64_to_user_ptr(uptr), len)) {
+		kvfree(buf);
+		*err = -EFAULT;
+		return NULL;
+	}
+	return buf;
+}
+
+long mpcsign_ioc_nonce_gen(void __user *uarg)
+{
+	struct mpcsign_nonce_gen ng;
+	struct mpcsign_nonce *nonce = NULL;
+	struct mpcsign_key *key;
+	u8 *msg = NULL, *extra = NULL, rand[32];
+	long usize;
+	int ret, err;
+
+	usize = mpcsign_copy_struct_in(&ng, sizeof(ng), MPCSIGN_NONCE_GEN_SIZE_VER0,
+				       uarg, MPCSIGN_NONCE_F_ALL);
+	if (usize < 0)
+		return usize;
+	if (ng.nonce_handle ||
+	    memchr_inv(ng.reserved1, 0, sizeof(ng.reserved1)) ||
+	    memchr_inv(ng.reserved, 0, sizeof(ng.reserved)) ||
+	    memchr_inv(ng.pubnonce, 0, sizeof(ng.pubnonce)))
+		return -EINVAL;
+	if (!(ng.flags & MPCSIGN_NONCE_F_MSG) && (ng.msg || ng.msg_len))
+		return -EINVAL;
+	if (!(ng.flags & MPCSIGN_NONCE_F_EXTRA_IN) && (ng.extra_in || ng.extra_in_len))
+		return -EINVAL;
+	if (!(ng.flags & MPCSIGN_NONCE_F_THRESH_PK) &&
+	    memchr_inv(ng.thresh_pk_x, 0, sizeof(ng.thresh_pk_x)))
+		return -EINVAL;
+
+	key = mpcsign_key_get(ng.key_handle);
+	if (IS_ERR(key))
+		return PTR_ERR(key);
+	ret = -ENOENT;
+	if (READ_ONCE(key->dead))
+		goto out;
+	msg = mpcsign_copy_buf(ng.msg, ng.msg_len, mpcsign_limits.max_msg_len, &err);
+	if (err) {
+		ret = err;
+		goto out;
+	}
+	extra = mpcsign_copy_buf(ng.extra_in, ng.extra_in_len,
+				 mpcsign_limits.max_msg_len, &err);
+	if (err) {
+		ret = err;
+		goto out;
+	}
+	ret = -ENOMEM;
+	nonce = kzalloc(sizeof(*nonce), GFP_KERNEL);
+	if (!nonce)
+		goto out;
+	if (atomic_inc_return(&mpcsign_nnonces) > mpcsign_limits.max_nonces) {
+		atomic_dec(&mpcsign_nnonces);
+		kfree(nonce);
+		nonce = NULL;
+		ret = -ENOSPC;
+		goto out;
+	}
+	atomic_inc(&key->nonces);
+	kref_get(&key->ref);
+	nonce->key = key;
+	nonce->owner = current_uid();
+
+	get_random_bytes(rand, sizeof(rand));
+	ret = mpc_frost_nonce_gen(nonce->secnonce, ng.pubnonce, rand,
+				  key->secshare, key->pubshare,
+				  ng.flags & MPCSIGN_NONCE_F_THRESH_PK ? ng.thresh_pk_x : NULL,
+				  !!(ng.flags & MPCSIGN_NONCE_F_MSG), msg, ng.msg_len,
+				  ng.flags & MPCSIGN_NONCE_F_EXTRA_IN ? extra : NULL,
+				  ng.extra_in_len);
+	memzero_explicit(rand, sizeof(rand));
+	if (ret) {
+		ret = -EIO;	/* negligible probability: a zero nonce */
+		goto out;
+	}
+	ret = xa_alloc_cyclic(&mpcsign_nonces, &nonce->handle, nonce, xa_limit_31b,
+			      &mpcsign_nonce_next, GFP_KERNEL);
+	if (ret < 0) {
+		ret = ret == -EBUSY ? -ENOSPC : ret;
+		goto out;
+	}
+	ng.nonce_handle = nonce->handle;
+	ng.size = sizeof(ng);
+	ret = mpcsign_copy_struct_out(uarg, usize, &ng, sizeof(ng));
+	if (ret) {
+		/* the caller never learnt the handle: drop the nonce */
+		if (xa_erase(&mpcsign_nonces, ng.nonce_handle) != nonce)
+			nonce = NULL;	/* someone guessed it and took it */
+		goto out;
+	}
+	nonce = NULL;
+out:
+	if (nonce)
+		mpcsign_nonce_free(nonce);
+	kvfree(msg);
+	kvfree(extra);
+	mpcsign_key_put(key);
+	return ret;
+}
+
+/* Take a nonce out of the store (exactly one caller can). */
+static struct mpcsign_nonce *mpcsign_nonce_take(u32 handle)
+{
+	struct mpcsign_nonce *nonce;
+
+	xa_lock(&mpcsign_nonces);
+	nonce = xa_load(&mpcsign_nonces, handle);
+	if (!nonce) {
+		xa_unlock(&mpcsign_nonces);
+		return ERR_PTR(-ENOENT);
+	}
+	if (!mpcsign_may_use(nonce->owner)) {
+		xa_unlock(&mpcsign_nonces);
+		return ERR_PTR(-EACCES);
+	}
+	__xa_erase(&mpcsign_nonces, handle);
+	xa_unlock(&mpcsign_nonces);
+	return nonce;
+}
+
+static int mpcsign_frost_errno(int err)
+{
+	switch (err) {
+	case MPC_FROST_OK:
+		return 0;
+	case MPC_FROST_ERR_AGGNONCE:
+		return -EBADMSG;
+	case MPC_FROST_ERR_LIMIT:
+		return -E2BIG;
+	case MPC_FROST_ERR_INTERNAL:
+	case MPC_FROST_ERR_NONCE_ZERO:
+		return -EIO;
+	default:
+		return -EINVAL;
+	}
+}
+
+long mpcsign_ioc_sign(void __user *uarg)
+{
+	struct mpcsign_sign sg;
+	struct mpcsign_nonce *nonce;
+	struct mpcsign_key *key;
+	struct mpc_frost_signers signers;
+	struct mpc_frost_tweaks tweaks;
+	struct mpc_frost_session_ctx ctx;
+	struct mpc_frost_limits lim;
+	u8 is_xonly[MPCSIGN_MAX_TWEAKS];
+	u8 *msg = NULL, *tw = NULL, *pubshares = NULL;
+	u32 *ids = NULL, k;
+	size_t blame = MPC_FROST_NO_BLAME;
+	long usize;
+	int ret, err;
+
+	usize = mpcsign_copy_struct_in(&sg, sizeof(sg), MPCSIGN_SIGN_SIZE_VER0, uarg, 0);
+	if (usize < 0)
+		return usize;
+	if (memchr_inv(sg.reserved1, 0, sizeof(sg.reserved1)) ||
+	    memchr_inv(sg.reserved, 0, sizeof(sg.reserved)) ||
+	    memchr_inv(sg.psig, 0, sizeof(sg.psig)) || sg.blame || sg.detail)
+		return -EINVAL;
+	if (!sg.num_signers)
+		return -EINVAL;
+	if (sg.num_signers > mpcsign_limits.max_signers ||
+	    sg.num_tweaks > MPCSIGN_MAX_TWEAKS || sg.msg_len > mpcsign_limits.max_msg_len)
+		return -E2BIG;
+	if (sg.num_tweaks < 64 && sg.tweak_xonly >> sg.num_tweaks)
+		return -EINVAL;
+
+	/* from here on the nonce is consumed, whatever happens */
+	nonce = mpcsign_nonce_take(sg.nonce_handle);
+	if (IS_ERR(nonce))
+		return PTR_ERR(nonce);
+	key = nonce->key;
+	ret = -ENOENT;
+	if (READ_ONCE(key->dead))
+		goto out;
+
+	ids = mpcsign_copy_buf(sg.ids, sg.num_signers * sizeof(u32), U32_MAX, &err);
+	if (!err)
+		pubshares = mpcsign_copy_buf(sg.pubshares,
+					     sg.num_signers * MPCSIGN_POINT_LEN,
+					     U32_MAX, &err);
+	if (!err)
+		tw = mpcsign_copy_buf(sg.tweaks, sg.num_tweaks * 32, U32_MAX, &err);
+	if (!err)
+		msg = mpcsign_copy_buf(sg.msg, sg.msg_len, U32_MAX, &err);
+	if (err) {
+		ret = err;
+		goto out;
+	}
+	for (k = 0; k < sg.num_tweaks; k++)
+		is_xonly[k] = (sg.tweak_xonly >> k) & 1;
+
+	signers.n = key->n;
+	signers.t = key->t;
+	signers.u = sg.num_signers;
+	signers.ids = ids;
+	signers.pubshares = (const u8 (*)[MPC_FROST_PUBSHARE_LEN])pubshares;
+	signers.thresh_pk = key->thresh_pk;
+	tweaks.tweak = tw;
+	tweaks.tweak_len = sg.num_tweaks * 32;
+	tweaks.is_xonly = is_xonly;
+	tweaks.n_is_xonly = sg.num_tweaks;
+	ctx.signers = &signers;
+	ctx.aggnonce = sg.aggnonce;
+	ctx.tweaks = sg.num_tweaks ? &tweaks : NULL;
+	ctx.msg = msg;
+	ctx.msglen = sg.msg_len;
+	lim.max_signers = mpcsign_limits.max_signers;
+	lim.max_tweaks = MPCSIGN_MAX_TWEAKS;
+	lim.max_msglen = mpcsign_limits.max_msg_len;
+
+	err = mpc_frost_sign(sg.psig, nonce->secnonce, key->secshare, key->my_id,
+			     &ctx, &lim, &blame);
+	ret = mpcsign_frost_errno(err);
+	sg.detail = err;
+	sg.blame = blame == MPC_FROST_NO_BLAME || blame > U32_MAX ?
+		   MPCSIGN_BLAME_NONE : (u32)blame;
+	sg.size = sizeof(sg);
+	if (ret) {
+		/* report the reason; the psig is all zero */
+		memset(sg.psig, 0, sizeof(sg.psig));
+		if (mpcsign_copy_struct_out(uarg, usize, &sg, sizeof(sg)))
+			ret = -EFAULT;
+		goto out;
+	}
+	ret = mpcsign_copy_struct_out(uarg, usize, &sg, sizeof(sg));
+out:
+	memzero_explicit(nonce->secnonce, sizeof(nonce->secnonce));
+	mpcsign_nonce_free(nonce);
+	memzero_explicit(&sg, sizeof(sg));
+	kvfree(ids);
+	kvfree(pubshares);
+	kvfree(tw);
+	kvfree(msg);
+	return ret;
+}
+
+void mpcsign_keystore_exit(void)
+{
+	struct mpcsign_key *key;
+	unsigned long idx;
+
+	mpcsign_nonces_wipe(NULL);
+	xa_for_each(&mpcsign_keys, idx, key) {
+		xa_erase(&mpcsign_keys, idx);
+		mpcsign_key_put(key);
+	}
+}
