@@ -1084,6 +1084,27 @@ static int full_session(uint32_t n, uint32_t t)
 	}
 	ok &= !mpc_dkg_participant_recovery_acks_verify(crd, rdl, &s.p, (const uint8_t *const *)acks,
 							lens, n, &e);
+	/* an ack is a plain BIP340 signature on "BIP DKG/recovery acknowledgment"
+	 * (zero-padded to 33 bytes) | id | recovery data: libsecp256k1 check */
+	{
+		uint8_t *msg = calloc(1, 37 + rdl);
+		secp256k1_xonly_pubkey xpk;
+		secp256k1_pubkey pk;
+
+		memcpy(msg, "BIP DKG/recovery acknowledgment", 31);
+		memcpy(msg + 37, crd, rdl);
+		for (i = 0; i < n; i++) {
+			msg[33] = i >> 24;
+			msg[34] = i >> 16;
+			msg[35] = i >> 8;
+			msg[36] = i;
+			ok &= secp256k1_ec_pubkey_parse(ctx, &pk, s.hpk + 33 * i, 33) &&
+			      secp256k1_xonly_pubkey_from_pubkey(ctx, &xpk, NULL, &pk) &&
+			      secp256k1_schnorrsig_verify(ctx, pm2[i], msg, 37 + rdl, &xpk);
+		}
+		free(msg);
+		CHECK(ok);
+	}
 	pm2[n - 1][5] ^= 0x40;
 	ok &= mpc_dkg_participant_recovery_acks_verify(crd, rdl, &s.p, (const uint8_t *const *)acks,
 						       lens, n, &e) == MPC_DKG_ERR_INVALID_RECOVERY_ACK &&
