@@ -62,7 +62,7 @@ static const mpc_fe fe_beta = { {
 /* --- table construction (public data, variable time) ------------------------ */
 
 /* out[i] = (2i+1) * base for i < count, as storage */
-static __attribute__((noinline)) int build_odd_multiples(mpc_ge_storage *out, const mpc_gej *base, size_t count)
+static __attribute__((__noinline__)) int build_odd_multiples(mpc_ge_storage *out, const mpc_gej *base, size_t count)
 {
 	mpc_gej *tj = mpc_alloc(count * sizeof(*tj));
 	mpc_ge *ta = mpc_alloc(count * sizeof(*ta));
@@ -96,7 +96,7 @@ out:
 	return ret;
 }
 
-static __attribute__((noinline)) int build_comb(mpc_ge_storage *out)
+static __attribute__((__noinline__)) int build_comb(mpc_ge_storage *out)
 {
 	const size_t total = (size_t)COMB_B * COMB_PTS;
 	mpc_gej *tj = mpc_alloc((total + 2 * COMB_T) * sizeof(*tj));
@@ -309,7 +309,7 @@ void mpc_ecmult_const(mpc_gej *r, const mpc_ge *a, const mpc_scalar *k)
 		e = tab[0];
 		for (i = 1; i < 8; i++)
 			mpc_gep_cmov(&e, &tab[i], (int)((unsigned int)i == idx));
-		mpc_fe_normalize_weak(&e.y);
+		mpc_fe_normalize_weak_inl(&e.y);
 		mpc_fe_negate_inl(&ny, &e.y, 1);
 		mpc_fe_cmov(&e.y, &ny, (int)(top ^ 1));
 		mpc_gep_add(&acc, &acc, &e);
@@ -380,7 +380,7 @@ static void ge_from_atable(mpc_ge *r, const mpc_ge *tab, const mpc_fe *xs, int d
  * ta[i] = (2i+1) A as affine points of the curve isomorphic through *zg
  * (Jacobian with the common Z = *zg on the real curve); bx[i] = beta * x.
  */
-static __attribute__((noinline)) void build_a_table(mpc_ge *ta, mpc_fe *bx, mpc_fe *zg,
+static __attribute__((__noinline__)) void build_a_table(mpc_ge *ta, mpc_fe *bx, mpc_fe *zg,
 						    const mpc_gej *a)
 {
 	mpc_fe *zr = bx;	/* zr[i] = Z_i / Z_{i-1}, then reused for beta*x */
@@ -420,13 +420,13 @@ static __attribute__((noinline)) void build_a_table(mpc_ge *ta, mpc_fe *bx, mpc_
 	}
 	for (i = 0; i < A_TABLE_SIZE; i++) {
 		ta[i].infinity = 0;
-		mpc_fe_normalize_weak(&ta[i].x);
-		mpc_fe_normalize_weak(&ta[i].y);
+		mpc_fe_normalize_weak_inl(&ta[i].x);
+		mpc_fe_normalize_weak_inl(&ta[i].y);
 		mpc_fe_mul(&bx[i], &ta[i].x, &fe_beta);
 	}
 }
 
-static __attribute__((noinline)) void ecmult_strauss(mpc_gej *r, const mpc_gej *a,
+static __attribute__((__noinline__)) void ecmult_strauss(mpc_gej *r, const mpc_gej *a,
 						     const struct ecmult_digits *dg)
 {
 	mpc_ge ta[A_TABLE_SIZE];

@@ -19,7 +19,7 @@
 #define MPC_FE_R4 0x1000003D10ULL	/* 2^260 mod p */
 #define MPC_FE_R 0x1000003D1ULL		/* 2^256 mod p */
 
-static inline void mpc_fe_mul_inner(uint64_t *r, const uint64_t *a, const uint64_t *b)
+static inline __attribute__((always_inline)) void mpc_fe_mul_inner(uint64_t *r, const uint64_t *a, const uint64_t *b)
 {
 	const uint64_t M = MPC_FE_M52;
 	uint64_t a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3], a4 = a[4];
@@ -72,7 +72,7 @@ static inline void mpc_fe_mul_inner(uint64_t *r, const uint64_t *a, const uint64
 	r[4] = t4 + (uint64_t)c;
 }
 
-static inline void mpc_fe_sqr_inner(uint64_t *r, const uint64_t *a)
+static inline __attribute__((always_inline)) void mpc_fe_sqr_inner(uint64_t *r, const uint64_t *a)
 {
 	const uint64_t M = MPC_FE_M52;
 	uint64_t a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3], a4 = a[4];
@@ -145,6 +145,20 @@ static inline void mpc_fe_mul_int_inl(mpc_fe *r, uint64_t k)
 	r->n[2] *= k;
 	r->n[3] *= k;
 	r->n[4] *= k;
+}
+
+static inline void mpc_fe_normalize_weak_inl(mpc_fe *r)
+{
+	uint64_t t0 = r->n[0], t1 = r->n[1], t2 = r->n[2], t3 = r->n[3], t4 = r->n[4];
+	uint64_t x = t4 >> 48;
+
+	t4 &= MPC_FE_M48;
+	t0 += x * MPC_FE_R;
+	t1 += t0 >> 52; t0 &= MPC_FE_M52;
+	t2 += t1 >> 52; t1 &= MPC_FE_M52;
+	t3 += t2 >> 52; t2 &= MPC_FE_M52;
+	t4 += t3 >> 52; t3 &= MPC_FE_M52;
+	r->n[0] = t0; r->n[1] = t1; r->n[2] = t2; r->n[3] = t3; r->n[4] = t4;
 }
 
 static inline void mpc_fe_from_storage(mpc_fe *r, const mpc_fe_storage *a)

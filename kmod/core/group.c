@@ -155,7 +155,7 @@ void mpc_ge_neg(mpc_ge *r, const mpc_ge *a)
 {
 	mpc_fe y = a->y;
 
-	mpc_fe_normalize_weak(&y);
+	mpc_fe_normalize_weak_inl(&y);
 	r->x = a->x;
 	mpc_fe_negate_inl(&r->y, &y, 1);
 	mpc_fe_normalize(&r->y);
@@ -273,7 +273,7 @@ void mpc_gej_neg(mpc_gej *r, const mpc_gej *a)
 {
 	mpc_fe y = a->y;
 
-	mpc_fe_normalize_weak(&y);
+	mpc_fe_normalize_weak_inl(&y);
 	r->x = a->x;
 	r->z = a->z;
 	mpc_fe_negate_inl(&r->y, &y, 1);
@@ -301,7 +301,7 @@ void mpc_gej_double_var(mpc_gej *r, const mpc_gej *a)
 	mpc_fe_negate_inl(&t, &s, 1);		/* 2 */
 	mpc_fe_mul_int_inl(&t, 8);		/* 16 */
 	mpc_fe_add_inl(&r->x, &t);		/* 17 */
-	mpc_fe_normalize_weak(&r->x);		/* 1 */
+	mpc_fe_normalize_weak_inl(&r->x);		/* 1 */
 	mpc_fe_mul_int_inl(&s, 4);		/* 4 */
 	mpc_fe_negate_inl(&t, &r->x, 1);	/* 2 */
 	mpc_fe_add_inl(&t, &s);			/* 6 */
@@ -309,7 +309,7 @@ void mpc_gej_double_var(mpc_gej *r, const mpc_gej *a)
 	mpc_fe_negate_inl(&u, &y4, 1);
 	mpc_fe_mul_int_inl(&u, 8);		/* 16 */
 	mpc_fe_add_inl(&r->y, &u);		/* 17 */
-	mpc_fe_normalize_weak(&r->y);
+	mpc_fe_normalize_weak_inl(&r->y);
 }
 
 /*
@@ -333,7 +333,7 @@ static void add_tail(mpc_gej *r, const mpc_fe *u1, const mpc_fe *s1, const mpc_f
 	mpc_fe_negate_inl(&t, &v, 1);
 	mpc_fe_mul_int_inl(&t, 2);		/* 4 */
 	mpc_fe_add_inl(&x3, &t);		/* 7 */
-	mpc_fe_normalize_weak(&x3);
+	mpc_fe_normalize_weak_inl(&x3);
 	mpc_fe_negate_inl(&t, &x3, 1);
 	mpc_fe_add_inl(&t, &v);			/* 3 */
 	fmul(&r->y, rr, &t);
@@ -551,13 +551,13 @@ void mpc_gep_add_ge(mpc_gep *r, const mpc_gep *a, const mpc_ge *b)
 	mpc_fe_add_inl(&t0, &x3);		/* 3 */
 	t2 = a->z;
 	mpc_fe_mul_int_inl(&t2, B3);
-	mpc_fe_normalize_weak(&t2);		/* 1 */
+	mpc_fe_normalize_weak_inl(&t2);		/* 1 */
 	z3 = t1;
 	mpc_fe_add_inl(&z3, &t2);		/* 2 */
 	fneg(&n, &t2, 1);
 	mpc_fe_add_inl(&t1, &n);		/* 3 */
 	mpc_fe_mul_int_inl(&y3, B3);
-	mpc_fe_normalize_weak(&y3);		/* 1 */
+	mpc_fe_normalize_weak_inl(&y3);		/* 1 */
 	fmul(&x3, &t4, &y3);
 	fmul(&t2, &t3, &t1);
 	fneg(&n, &x3, 1);
@@ -614,13 +614,13 @@ void mpc_gep_add(mpc_gep *r, const mpc_gep *a, const mpc_gep *b)
 	mpc_fe_add_inl(&x3, &t0);
 	mpc_fe_add_inl(&t0, &x3);		/* 3 */
 	mpc_fe_mul_int_inl(&t2, B3);
-	mpc_fe_normalize_weak(&t2);		/* 1 */
+	mpc_fe_normalize_weak_inl(&t2);		/* 1 */
 	z3 = t1;
 	mpc_fe_add_inl(&z3, &t2);		/* 2 */
 	fneg(&n, &t2, 1);
 	mpc_fe_add_inl(&t1, &n);		/* 3 */
 	mpc_fe_mul_int_inl(&y3, B3);
-	mpc_fe_normalize_weak(&y3);		/* 1 */
+	mpc_fe_normalize_weak_inl(&y3);		/* 1 */
 	fmul(&x3, &t4, &y3);
 	fmul(&t2, &t3, &t1);
 	fneg(&n, &x3, 1);
@@ -648,7 +648,7 @@ void mpc_gep_double(mpc_gep *r, const mpc_gep *a)
 	fmul(&t1, &a->y, &a->z);
 	fsqr(&t2, &a->z);
 	mpc_fe_mul_int_inl(&t2, B3);
-	mpc_fe_normalize_weak(&t2);		/* 1 */
+	mpc_fe_normalize_weak_inl(&t2);		/* 1 */
 	fmul(&x3, &t2, &z3);
 	y3 = t0;
 	mpc_fe_add_inl(&y3, &t2);		/* 2 */
