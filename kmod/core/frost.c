@@ -189,15 +189,21 @@ static void serialize_ext_var(uint8_t out[33], mpc_gej *a)
 	mpc_ge_serialize_compressed(out, &p);
 }
 
-/* out = cbytes(k*G), k secret and nonzero. Constant time. */
-static void point_gen(uint8_t out[33], const mpc_scalar *k)
+/*
+ * out = cbytes(k*G) if out, *pt = k*G if pt; k secret and nonzero.  Constant
+ * time; the result is public.
+ */
+static void point_gen(uint8_t out[33], mpc_ge *pt, const mpc_scalar *k)
 {
 	mpc_gej rj;
 	mpc_ge r;
 
 	mpc_ecmult_gen(&rj, k);
 	mpc_ge_set_gej(&r, &rj);
-	mpc_ge_serialize_compressed(out, &r);
+	if (out)
+		mpc_ge_serialize_compressed(out, &r);
+	if (pt)
+		*pt = r;
 	mpc_gej_clear(&rj);
 	mpc_ge_clear(&r);
 }
@@ -317,6 +323,14 @@ static MPC_FROST_NOINLINE int signers_validate(const struct mpc_frost_signers *s
 		return MPC_FROST_ERR_THRESHOLD;
 	if (sc->u < sc->t || sc->u > sc->n)
 		return MPC_FROST_ERR_SIGNER_COUNT;
+	/*
+	 * Range and encoding checks per signer, in list order, then the
+	 * duplicate check.  The terms of DeriveThreshPubkey are accumulated in
+	 * the same pass when there are no duplicates (with duplicates the
+	 * interpolation is undefined and the call fails anyway).
+	 */
+	dup = find_duplicate(sc->ids, sc->u);
+	mpc_gej_set_infinity(&acc);
 	for (i = 0; i < sc->u; i++) {
 		if (sc->ids[i] > sc->n - 1) {
 			set_blame(blame, i);
@@ -326,20 +340,16 @@ static MPC_FROST_NOINLINE int signers_validate(const struct mpc_frost_signers *s
 			set_blame(blame, i);
 			return MPC_FROST_ERR_PUBSHARE;
 		}
-	}
-	dup = find_duplicate(sc->ids, sc->u);
-	if (dup != MPC_FROST_NO_BLAME) {
-		set_blame(blame, dup);
-		return MPC_FROST_ERR_ID_DUPLICATE;
-	}
-	/* DeriveThreshPubkey */
-	mpc_gej_set_infinity(&acc);
-	for (i = 0; i < sc->u; i++) {
-		mpc_ge_parse_compressed(&p, sc->pubshares[i]);
+		if (dup != MPC_FROST_NO_BLAME)
+			continue;
 		lagrange_var(&lam, sc->ids, sc->u, sc->ids[i]);
 		mpc_gej_set_ge(&tmp, &p);
 		mpc_ecmult(&tmp, &tmp, &lam, NULL);
 		mpc_gej_add_var(&acc, &acc, &tmp);
+	}
+	if (dup != MPC_FROST_NO_BLAME) {
+		set_blame(blame, dup);
+		return MPC_FROST_ERR_ID_DUPLICATE;
 	}
 	if (mpc_gej_is_infinity(&acc))
 		return MPC_FROST_ERR_KEY_MATERIAL;
@@ -482,7 +492,7 @@ static int nonces_from_prefix(uint8_t secnonce[64], uint8_t pubnonce[66],
 		if (mpc_scalar_is_zero(&k))
 			ret = MPC_FROST_ERR_NONCE_ZERO;
 		mpc_scalar_get_b32(secnonce + 32 * i, &k);
-		point_gen(pubnonce + 33 * i, &k);
+		point_gen(pubnonce + 33 * i, NULL, &k);
 	}
 	memzero_explicit(k32, sizeof(k32));
 	memzero_explicit(pre, sizeof(*pre));
@@ -711,16 +721,44 @@ static int pubshare_in_list(const struct mpc_frost_signers *sc,
 	return 0;
 }
 
-/* PartialSigVerifyInternal: MPC_FROST_OK or MPC_FROST_VERIFY_FAIL. Public data. */
-static MPC_FROST_NOINLINE int psig_verify_internal(const struct mpc_frost_session_values *sv,
-						   const uint8_t psig[32], uint32_t my_id,
-						   const uint8_t pubnonce[66],
-						   const uint8_t pubshare[33])
+/*
+ * The verification equation of PartialSigVerifyInternal on decoded inputs:
+ * s*G == Re* + e*lambda*g*gacc*P with Re* = +-(R*1 + b*R*2).  Public data.
+ */
+static MPC_FROST_NOINLINE int psig_equation(const struct mpc_frost_session_values *sv,
+					    const mpc_scalar *s, uint32_t my_id,
+					    const mpc_ge *r1, const mpc_ge *r2,
+					    const mpc_ge *p)
 {
 	const struct mpc_frost_signers *sc = sv->signers;
-	mpc_scalar s, c, lam;
-	mpc_ge r1, r2, p;
+	mpc_scalar c, lam, ns;
 	mpc_gej rej, t;
+
+	mpc_gej_set_ge(&rej, r2);
+	mpc_ecmult(&rej, &rej, &sv->b, NULL);
+	mpc_gej_add_ge_var(&rej, &rej, r1);
+	if (!mpc_ge_has_even_y(&sv->r))
+		mpc_gej_neg(&rej, &rej);
+	lagrange_var(&lam, sc->ids, sc->u, my_id);
+	/* c = e*lambda*g*gacc; check c*P - s*G + Re* == infinity */
+	mpc_scalar_mul(&c, &sv->e, &lam);
+	if (sv->q_odd ^ sv->gacc_neg)
+		mpc_scalar_negate(&c, &c);
+	mpc_scalar_negate(&ns, s);
+	mpc_gej_set_ge(&t, p);
+	mpc_ecmult(&t, &t, &c, &ns);
+	mpc_gej_add_var(&t, &t, &rej);
+	return mpc_gej_is_infinity(&t) ? MPC_FROST_OK : MPC_FROST_VERIFY_FAIL;
+}
+
+/* PartialSigVerifyInternal: MPC_FROST_OK or MPC_FROST_VERIFY_FAIL. Public data. */
+static int psig_verify_internal(const struct mpc_frost_session_values *sv,
+				const uint8_t psig[32], uint32_t my_id,
+				const uint8_t pubnonce[66], const uint8_t pubshare[33])
+{
+	const struct mpc_frost_signers *sc = sv->signers;
+	mpc_scalar s;
+	mpc_ge r1, r2, p;
 
 	if (!mpc_scalar_set_b32(&s, psig))
 		return MPC_FROST_VERIFY_FAIL;
@@ -731,24 +769,9 @@ static MPC_FROST_NOINLINE int psig_verify_internal(const struct mpc_frost_sessio
 	if (!mpc_ge_parse_compressed(&r1, pubnonce) ||
 	    !mpc_ge_parse_compressed(&r2, pubnonce + 33))
 		return MPC_FROST_VERIFY_FAIL;
-	/* Re* = +-(R*1 + b*R*2) */
-	mpc_gej_set_ge(&rej, &r2);
-	mpc_ecmult(&rej, &rej, &sv->b, NULL);
-	mpc_gej_add_ge_var(&rej, &rej, &r1);
-	if (!mpc_ge_has_even_y(&sv->r))
-		mpc_gej_neg(&rej, &rej);
 	if (!mpc_ge_parse_compressed(&p, pubshare))
 		return MPC_FROST_VERIFY_FAIL;
-	lagrange_var(&lam, sc->ids, sc->u, my_id);
-	/* c = e*lambda*g*gacc; check c*P - s*G + Re* == infinity */
-	mpc_scalar_mul(&c, &sv->e, &lam);
-	if (sv->q_odd ^ sv->gacc_neg)
-		mpc_scalar_negate(&c, &c);
-	mpc_scalar_negate(&s, &s);
-	mpc_gej_set_ge(&t, &p);
-	mpc_ecmult(&t, &t, &c, &s);
-	mpc_gej_add_var(&t, &t, &rej);
-	return mpc_gej_is_infinity(&t) ? MPC_FROST_OK : MPC_FROST_VERIFY_FAIL;
+	return psig_equation(sv, &s, my_id, &r1, &r2, &p);
 }
 
 int mpc_frost_psig_verify_session(const struct mpc_frost_session_values *sv,
@@ -883,7 +906,8 @@ static MPC_FROST_NOINLINE int sign_inner(uint8_t psig[32], const uint8_t sn[64],
 {
 	struct mpc_frost_session_values sv;
 	struct sign_secrets x;
-	uint8_t pubnonce[66], pubshare[33];
+	uint8_t pubshare[33];
+	mpc_ge r1, r2, p;
 	mpc_scalar lam;
 	int ret, flag;
 
@@ -899,8 +923,8 @@ static MPC_FROST_NOINLINE int sign_inner(uint8_t psig[32], const uint8_t sn[64],
 		ret = MPC_FROST_ERR_SECNONCE2;
 		goto out;
 	}
-	point_gen(pubnonce, &x.k1);
-	point_gen(pubnonce + 33, &x.k2);
+	point_gen(NULL, &r1, &x.k1);	/* pubnonce, for the self-verification */
+	point_gen(NULL, &r2, &x.k2);
 	/* k = -k' if R has odd y (R is public) */
 	flag = !mpc_ge_has_even_y(&sv.r);
 	mpc_scalar_cond_negate(&x.k1, flag);
@@ -909,7 +933,7 @@ static MPC_FROST_NOINLINE int sign_inner(uint8_t psig[32], const uint8_t sn[64],
 		ret = MPC_FROST_ERR_SECSHARE;
 		goto out;
 	}
-	point_gen(pubshare, &x.d);
+	point_gen(pubshare, &p, &x.d);
 	if (!pubshare_in_list(ctx->signers, pubshare)) {
 		ret = MPC_FROST_ERR_MY_PUBSHARE;
 		goto out;
@@ -928,7 +952,13 @@ static MPC_FROST_NOINLINE int sign_inner(uint8_t psig[32], const uint8_t sn[64],
 	mpc_scalar_add(&x.s, &x.s, &x.t);
 	mpc_scalar_add(&x.s, &x.s, &x.k1);
 	mpc_scalar_get_b32(psig, &x.s);
-	if (psig_verify_internal(&sv, psig, my_id, pubnonce, pubshare) != MPC_FROST_OK) {
+	/*
+	 * Self-verification (PartialSigVerifyInternal on the public values
+	 * psig, pubnonce and pubshare; membership of my_id and pubshare was
+	 * checked above, the points are the ones just computed).
+	 */
+	mpc_scalar_set_b32(&lam, psig);
+	if (psig_equation(&sv, &lam, my_id, &r1, &r2, &p) != MPC_FROST_OK) {
 		memset(psig, 0, 32);
 		ret = MPC_FROST_ERR_INTERNAL;
 	}

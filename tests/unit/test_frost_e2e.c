@@ -22,6 +22,7 @@
  *
  * MPC_TEST_ITERS (default 3) sessions per configuration and tweak mode.
  */
+#include <time.h>
 #include <secp256k1.h>
 #include <secp256k1_extrakeys.h>
 #include <secp256k1_schnorrsig.h>
@@ -313,6 +314,79 @@ static int session(const struct keys *k, size_t u, int mode, int det)
 	return 1;
 }
 
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/*
+ * Informative timing of the per-signer path (NonceGen + Sign, which
+ * includes ValidateSignersCtx and the self-verification) for 2-of-3 and
+ * 3-of-5, next to libsecp256k1's single-signer BIP340 sign as a yardstick.
+ * Prints "#" lines only.
+ */
+static void timing(void)
+{
+	static const uint32_t tn[2][2] = { { 2, 3 }, { 3, 5 } };
+	struct mpc_frost_session_ctx ctx;
+	struct mpc_frost_signers sc;
+	struct keys k;
+	uint8_t secnonce[64], pubnonce[MAXN * 66], agg[66], psig[32], rnd[32], msg[32];
+	uint8_t pubshares[MAXN][33], sig[64];
+	uint32_t ids[MAXN];
+	secp256k1_keypair kp;
+	int c, i, reps = 50;
+	size_t j;
+	double t0, t1;
+
+	test_rand_bytes(msg, 32);
+	for (c = 0; c < 2; c++) {
+		if (!deal(&k, tn[c][0], tn[c][1]))
+			return;
+		for (j = 0; j < tn[c][0]; j++) {
+			ids[j] = (uint32_t)j;
+			memcpy(pubshares[j], k.pubshare[j], 33);
+			test_rand_bytes(rnd, 32);
+			mpc_frost_nonce_gen(secnonce, pubnonce + 66 * j, rnd, NULL, NULL, NULL,
+					    0, NULL, 0, NULL, 0);
+		}
+		sc.n = tn[c][1];
+		sc.t = tn[c][0];
+		sc.u = tn[c][0];
+		sc.ids = ids;
+		sc.pubshares = (const uint8_t (*)[33])pubshares;
+		sc.thresh_pk = k.thresh_pk;
+		t0 = now();
+		for (i = 0; i < reps; i++) {
+			test_rand_bytes(rnd, 32);
+			mpc_frost_nonce_gen(secnonce, pubnonce, rnd, k.secshare[0], pubshares[0],
+					    NULL, 1, msg, 32, NULL, 0);
+			mpc_frost_nonce_agg(agg, pubnonce, sc.u, NULL, NULL);
+			ctx.signers = &sc;
+			ctx.aggnonce = agg;
+			ctx.tweaks = NULL;
+			ctx.msg = msg;
+			ctx.msglen = 32;
+			if (mpc_frost_sign(psig, secnonce, k.secshare[0], 0, &ctx, NULL, NULL))
+				printf("# timing: sign failed\n");
+		}
+		t1 = now();
+		printf("# timing %u-of-%u: NonceGen+NonceAgg+Sign %.1f us per signature\n",
+		       tn[c][0], tn[c][1], (t1 - t0) / reps * 1e6);
+	}
+	if (secp256k1_keypair_create(sctx, &kp, k.secshare[0])) {
+		t0 = now();
+		for (i = 0; i < reps; i++)
+			secp256k1_schnorrsig_sign32(sctx, sig, msg, &kp, NULL);
+		t1 = now();
+		printf("# timing: libsecp256k1 schnorrsig_sign32 %.1f us (yardstick)\n",
+		       (t1 - t0) / reps * 1e6);
+	}
+}
+
 int main(void)
 {
 	static const struct {
@@ -353,6 +427,7 @@ int main(void)
 				    cfg[c].t, cfg[c].n, cfg[c].u, mode_name[mode], n);
 		}
 	}
+	timing();
 	secp256k1_context_destroy(sctx);
 	mpc_ecmult_exit();
 	return test_exit();
