@@ -238,6 +238,49 @@ static void ct_ecmult(void)
 	group_end("mpc_ecmult_gen, mpc_ecmult_const, mpc_ge_set_gej", e0, ok);
 }
 
+static void ct_group(void)
+{
+	unsigned long e0 = errors_now();
+	int r, ok = 1;
+
+	for (r = 0; r < ROUNDS; r++) {
+		mpc_scalar k1, k2;
+		mpc_gej j1, j2, jn;
+		mpc_ge a, b, x, na, chk;
+		int flag = r & 1, pubflag = r & 1;
+
+		rand_scalar(&k1);
+		rand_scalar(&k2);
+		mpc_ecmult_gen(&j1, &k1);
+		mpc_ecmult_gen(&j2, &k2);
+		mpc_ge_set_gej_var(&a, &j1);
+		mpc_ge_set_gej_var(&b, &j2);
+		x = a;
+		SECRET(&a, sizeof(a));
+		SECRET(&b, sizeof(b));
+		SECRET(&x, sizeof(x));
+		SECRET(&j1, sizeof(j1));
+		SECRET(&flag, sizeof(flag));
+		mpc_ge_cmov(&x, &b, flag);
+		mpc_ge_neg(&na, &a);
+		mpc_gej_neg(&jn, &j1);
+		PUBLIC(&x, sizeof(x));
+		PUBLIC(&na, sizeof(na));
+		PUBLIC(&jn, sizeof(jn));
+		PUBLIC(&a, sizeof(a));
+		PUBLIC(&b, sizeof(b));
+		chk = pubflag ? b : a;
+		ok &= mpc_fe_equal_var(&x.x, &chk.x) && mpc_fe_equal_var(&x.y, &chk.y);
+		/* -a + a = infinity, and -j1 is -a */
+		mpc_gej_set_ge(&j2, &na);
+		mpc_gej_add_ge_var(&j2, &j2, &a);
+		ok &= mpc_gej_is_infinity(&j2);
+		mpc_gej_set_ge(&j2, &na);
+		ok &= mpc_gej_eq_var(&j2, &jn);
+	}
+	group_end("mpc_ge_cmov (secret flag), mpc_ge_neg, mpc_gej_neg", e0, ok);
+}
+
 static void ct_hash(void)
 {
 	unsigned long e0 = errors_now();
@@ -353,6 +396,7 @@ int main(int argc, char **argv)
 		ct_scalar();
 		ct_field();
 		ct_ecmult();
+		ct_group();
 		ct_bip340();
 	}
 	mpc_ecmult_exit();

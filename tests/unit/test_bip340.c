@@ -245,12 +245,18 @@ static void corrupt(enum corruption c, uint8_t sig[64], uint8_t msg[32], uint8_t
 	}
 }
 
+/* MPC_TEST_ITERS, default 100000 (25000 in the slower sanitizer build) */
+#ifdef MPC_VERIFY
+#define DEFAULT_ITERS 25000
+#else
+#define DEFAULT_ITERS 100000
+#endif
 static long iters(void)
 {
 	const char *e = getenv("MPC_TEST_ITERS");
-	long n = e ? strtol(e, NULL, 0) : 100000;
+	long n = e ? strtol(e, NULL, 0) : DEFAULT_ITERS;
 
-	return n > 0 ? n : 100000;
+	return n > 0 ? n : DEFAULT_ITERS;
 }
 
 static void test_differential(void)
