@@ -22,6 +22,27 @@
 
 static const uint8_t zero33[33];
 
+/*
+ * Declassification: a value computed from secrets that the protocol makes
+ * public (a public nonce or share point, a partial signature, the validity
+ * of a secret input, which the error code reveals anyway).  A no-op, except
+ * that the userspace constant-time test (valgrind) can hook it to mark the
+ * value as defined.
+ */
+#ifdef __KERNEL__
+static inline void declassify(const void *p, size_t n)
+{
+}
+#else
+void (*mpc_frost_declassify_hook)(const void *p, size_t n);
+
+static void declassify(const void *p, size_t n)
+{
+	if (mpc_frost_declassify_hook)
+		mpc_frost_declassify_hook(p, n);
+}
+#endif
+
 static const struct mpc_frost_limits default_limits = {
 	.max_signers = MPC_FROST_DEFAULT_MAX_SIGNERS,
 	.max_tweaks = MPC_FROST_DEFAULT_MAX_TWEAKS,
@@ -200,6 +221,7 @@ static void point_gen(uint8_t out[33], mpc_ge *pt, const mpc_scalar *k)
 
 	mpc_ecmult_gen(&rj, k);
 	mpc_ge_set_gej(&r, &rj);
+	declassify(&r, sizeof(r));
 	if (out)
 		mpc_ge_serialize_compressed(out, &r);
 	if (pt)
@@ -480,7 +502,7 @@ static int nonces_from_prefix(uint8_t secnonce[64], uint8_t pubnonce[66],
 	struct mpc_sha256 h;
 	uint8_t k32[32], b;
 	mpc_scalar k;
-	int i, ret = MPC_FROST_OK;
+	int i, zero, ret = MPC_FROST_OK;
 
 	for (i = 0; i < 2; i++) {
 		h = *pre;
@@ -488,9 +510,13 @@ static int nonces_from_prefix(uint8_t secnonce[64], uint8_t pubnonce[66],
 		mpc_sha256_update(&h, &b, 1);
 		mpc_sha256_final(&h, k32);
 		mpc_scalar_set_b32(&k, k32);
-		/* negligible probability; reveals nothing else */
-		if (mpc_scalar_is_zero(&k))
+		/* zero has negligible probability; failing reveals nothing else */
+		zero = mpc_scalar_is_zero(&k);
+		declassify(&zero, sizeof(zero));
+		if (zero) {
 			ret = MPC_FROST_ERR_NONCE_ZERO;
+			mpc_scalar_set_int(&k, 1);
+		}
 		mpc_scalar_get_b32(secnonce + 32 * i, &k);
 		point_gen(pubnonce + 33 * i, NULL, &k);
 	}
@@ -915,11 +941,16 @@ static MPC_FROST_NOINLINE int sign_inner(uint8_t psig[32], const uint8_t sn[64],
 	ret = session_values(&sv, ctx, validate, blame);
 	if (ret)
 		return ret;
-	if (!mpc_scalar_set_b32_seckey(&x.k1, sn)) {
+	/* the validity of secret inputs is public (the error code says it) */
+	flag = mpc_scalar_set_b32_seckey(&x.k1, sn);
+	declassify(&flag, sizeof(flag));
+	if (!flag) {
 		ret = MPC_FROST_ERR_SECNONCE1;
 		goto out;
 	}
-	if (!mpc_scalar_set_b32_seckey(&x.k2, sn + 32)) {
+	flag = mpc_scalar_set_b32_seckey(&x.k2, sn + 32);
+	declassify(&flag, sizeof(flag));
+	if (!flag) {
 		ret = MPC_FROST_ERR_SECNONCE2;
 		goto out;
 	}
@@ -929,7 +960,9 @@ static MPC_FROST_NOINLINE int sign_inner(uint8_t psig[32], const uint8_t sn[64],
 	flag = !mpc_ge_has_even_y(&sv.r);
 	mpc_scalar_cond_negate(&x.k1, flag);
 	mpc_scalar_cond_negate(&x.k2, flag);
-	if (!mpc_scalar_set_b32_seckey(&x.d, secshare)) {
+	flag = mpc_scalar_set_b32_seckey(&x.d, secshare);
+	declassify(&flag, sizeof(flag));
+	if (!flag) {
 		ret = MPC_FROST_ERR_SECSHARE;
 		goto out;
 	}
@@ -952,6 +985,7 @@ static MPC_FROST_NOINLINE int sign_inner(uint8_t psig[32], const uint8_t sn[64],
 	mpc_scalar_add(&x.s, &x.s, &x.t);
 	mpc_scalar_add(&x.s, &x.s, &x.k1);
 	mpc_scalar_get_b32(psig, &x.s);
+	declassify(psig, 32);	/* the output */
 	/*
 	 * Self-verification (PartialSigVerifyInternal on the public values
 	 * psig, pubnonce and pubshare; membership of my_id and pubshare was
