@@ -114,8 +114,17 @@ void mpc_fe_normalize(mpc_fe *r)
 
 int mpc_fe_normalizes_to_zero_var(const mpc_fe *a)
 {
-	mpc_fe t = *a;
+	uint64_t z0 = (a->n[0] + (a->n[4] >> 48) * FE_R) & M52;
+	mpc_fe t;
 
+	/*
+	 * The low 52 bits after the first reduction step do not change any
+	 * more; a value = 0 (mod p) then is 0 or p, whose low limbs are 0 and
+	 * p0 = 2^52 - 0x1000003D1.  Most nonzero values stop here.
+	 */
+	if (z0 != 0 && z0 != 0xFFFFEFFFFFC2FULL)
+		return 0;
+	t = *a;
 	mpc_fe_normalize(&t);
 	return (t.n[0] | t.n[1] | t.n[2] | t.n[3] | t.n[4]) == 0;
 }

@@ -59,40 +59,33 @@ void mpc_signed62_to_u64(uint64_t r[4], const mpc_signed62 *a)
 	r[3] = v3 >> 6 | v4 << 56;
 }
 
-/* 62 divsteps on the low bits of f, g; constant time. Returns new zeta. */
+/*
+ * 62 divsteps on the low bits of f, g; constant time.  Returns the new zeta.
+ * One step, with odd = g mod 2 and swap = odd and zeta > 0, is written as
+ *   g += (swap ? -f : f) if odd;   f += g if swap;   g /= 2
+ * (when swapping, f + (g - f) = g), and the same for the matrix rows:
+ *   q += (swap ? -u : u) if odd;   u += q if swap;   u *= 2  (v, r alike).
+ */
 static int64_t divsteps_62(int64_t zeta, uint64_t f, uint64_t g, struct trans *t)
 {
 	uint64_t u = 1, v = 0, q = 0, r = 1;
-	uint64_t c1, x, tmp;
+	uint64_t odd, swap;
 	int i;
 
 	for (i = 0; i < 62; i++) {
-		/* c1: g odd; x: swap (zeta > 0 and g odd) */
-		c1 = -(g & 1);
-		x = c1 & (uint64_t)((-zeta) >> 63);
-		x = mpc_value_barrier_u64(x);
-		/* if x: (f, g) = (g, -f), (u, v, q, r) = (q, r, -u, -v), zeta = -zeta */
-		zeta = (int64_t)(((uint64_t)zeta ^ x) - x);
-		tmp = (f ^ g) & x;
-		f ^= tmp;
-		g ^= tmp;
-		g = (g ^ x) - x;
-		tmp = (u ^ q) & x;
-		u ^= tmp;
-		q ^= tmp;
-		q = (q ^ x) - x;
-		tmp = (v ^ r) & x;
-		v ^= tmp;
-		r ^= tmp;
-		r = (r ^ x) - x;
-		/* g is now odd iff c1; add f to it in that case and halve */
-		g += f & c1;
-		q += u & c1;
-		r += v & c1;
+		odd = -(g & 1);
+		swap = odd & (uint64_t)((-zeta) >> 63);
+		swap = mpc_value_barrier_u64(swap);
+		g += ((f ^ swap) - swap) & odd;
+		q += ((u ^ swap) - swap) & odd;
+		r += ((v ^ swap) - swap) & odd;
+		f += g & swap;
+		u += q & swap;
+		v += r & swap;
+		zeta = (int64_t)(((uint64_t)zeta ^ swap) - swap) + 2;
 		g >>= 1;
 		u <<= 1;
 		v <<= 1;
-		zeta += 2;
 	}
 	t->u = (int64_t)u;
 	t->v = (int64_t)v;
