@@ -87,6 +87,27 @@ static long mpcsign_ioctl(struct file *file, unsigned int cmd, unsigned long arg
 		return mpcsign_ioc_nonce_gen(uarg);
 	case _IOC_NR(MPCSIGN_IOC_SIGN):
 		return mpcsign_ioc_sign(uarg);
+	case _IOC_NR(MPCSIGN_IOC_HOST_KEY_CREATE):
+	case _IOC_NR(MPCSIGN_IOC_HOST_KEY_IMPORT):
+	case _IOC_NR(MPCSIGN_IOC_HOST_KEY_INFO):
+	case _IOC_NR(MPCSIGN_IOC_HOST_KEY_DELETE):
+		return mpcsign_ioc_host_key(_IOC_NR(cmd), uarg);
+	case _IOC_NR(MPCSIGN_IOC_HOST_KEY_LIST):
+		return mpcsign_ioc_host_key_list(uarg);
+	case _IOC_NR(MPCSIGN_IOC_DKG_STEP1):
+		return mpcsign_ioc_dkg_step1(uarg);
+	case _IOC_NR(MPCSIGN_IOC_DKG_STEP2):
+		return mpcsign_ioc_dkg_step2(uarg);
+	case _IOC_NR(MPCSIGN_IOC_DKG_FINALIZE):
+		return mpcsign_ioc_dkg_finalize(uarg);
+	case _IOC_NR(MPCSIGN_IOC_DKG_INVESTIGATE):
+		return mpcsign_ioc_dkg_investigate(uarg);
+	case _IOC_NR(MPCSIGN_IOC_DKG_ABORT):
+		return mpcsign_ioc_dkg_abort(uarg);
+	case _IOC_NR(MPCSIGN_IOC_RECOVER):
+		return mpcsign_ioc_recover(uarg);
+	case _IOC_NR(MPCSIGN_IOC_RECOVERY_ACK_SIGN):
+		return mpcsign_ioc_recovery_ack_sign(uarg);
 	default:
 		return -ENOTTY;
 	}

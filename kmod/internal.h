@@ -17,6 +17,8 @@ struct mpcsign_limits {
 	unsigned int max_signers;
 	unsigned int max_msg_len;
 	unsigned int max_participants;
+	unsigned int max_host_keys;
+	unsigned int max_dkg_sessions;
 };
 extern struct mpcsign_limits mpcsign_limits;
 
@@ -42,6 +44,22 @@ long mpcsign_ioc_key_delete(void __user *uarg);
 long mpcsign_ioc_nonce_gen(void __user *uarg);
 long mpcsign_ioc_sign(void __user *uarg);
 void mpcsign_keystore_exit(void);
+/* Add a key share made inside the kernel (DKG, recovery); *handle out. */
+int mpcsign_key_add(u32 my_id, u32 t, u32 n, const u8 secshare[MPCSIGN_SCALAR_LEN],
+		    const u8 thresh_pk[MPCSIGN_POINT_LEN], const u8 *pubshares,
+		    u32 *handle);
+
+/* dkg.c: host keys, DKG sessions, recovery */
+long mpcsign_ioc_host_key(unsigned int nr, void __user *uarg);
+long mpcsign_ioc_host_key_list(void __user *uarg);
+long mpcsign_ioc_dkg_step1(void __user *uarg);
+long mpcsign_ioc_dkg_step2(void __user *uarg);
+long mpcsign_ioc_dkg_finalize(void __user *uarg);
+long mpcsign_ioc_dkg_investigate(void __user *uarg);
+long mpcsign_ioc_dkg_abort(void __user *uarg);
+long mpcsign_ioc_recover(void __user *uarg);
+long mpcsign_ioc_recovery_ack_sign(void __user *uarg);
+void mpcsign_dkg_exit(void);
 
 int mpcsign_device_init(void);
 void mpcsign_device_exit(void);

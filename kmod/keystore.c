@@ -221,13 +221,88 @@ static int mpcsign_insert_key(struct mpcsign_key *key)
 	return 0;
 }
 
+/*
+ * Make a key object from a share and its public data (pubshares: n entries,
+ * copied).  Checks that secshare is a valid scalar whose public share is
+ * pubshares[my_id]; check_poly also checks that the public shares
+ * interpolate to thresh_pk (for imports; DKG output is consistent by
+ * construction).  Not yet inserted.
+ */
+static struct mpcsign_key *mpcsign_key_new(u32 my_id, u32 t, u32 n,
+					   const u8 secshare[MPCSIGN_SCALAR_LEN],
+					   const u8 thresh_pk[MPCSIGN_POINT_LEN],
+					   const u8 *pubshares, bool check_poly)
+{
+	struct mpcsign_key *key;
+	mpc_scalar s;
+	mpc_gej pj;
+	mpc_ge p;
+	int ret = -ENOMEM;
+
+	key = kzalloc(sizeof(*key), GFP_KERNEL);
+	if (!key)
+		return ERR_PTR(-ENOMEM);
+	kref_init(&key->ref);
+	key->pubshares = kvmalloc_array(n, MPCSIGN_POINT_LEN, GFP_KERNEL);
+	if (!key->pubshares)
+		goto fail;
+	memcpy(key->pubshares, pubshares, (size_t)n * MPCSIGN_POINT_LEN);
+	key->owner = current_uid();
+	key->my_id = my_id;
+	key->t = t;
+	key->n = n;
+	memcpy(key->secshare, secshare, sizeof(key->secshare));
+	memcpy(key->thresh_pk, thresh_pk, sizeof(key->thresh_pk));
+
+	ret = -EINVAL;
+	if (!mpc_scalar_set_b32_seckey(&s, key->secshare))
+		goto fail;
+	mpc_ecmult_gen(&pj, &s);
+	mpc_ge_set_gej(&p, &pj);
+	mpc_ge_serialize_compressed(key->pubshare, &p);
+	if (memcmp(key->pubshare, key->pubshares[key->my_id], MPCSIGN_POINT_LEN))
+		goto fail;
+	if (check_poly) {
+		ret = mpcsign_check_pubshares(key);
+		if (ret)
+			goto fail;
+	}
+	mpc_scalar_clear(&s);
+	mpc_gej_clear(&pj);
+	return key;
+fail:
+	mpc_scalar_clear(&s);
+	mpc_gej_clear(&pj);
+	mpcsign_key_put(key);
+	return ERR_PTR(ret);
+}
+
+int mpcsign_key_add(u32 my_id, u32 t, u32 n, const u8 secshare[MPCSIGN_SCALAR_LEN],
+		    const u8 thresh_pk[MPCSIGN_POINT_LEN], const u8 *pubshares,
+		    u32 *handle)
+{
+	struct mpcsign_key *key;
+	int ret;
+
+	if (t < 1 || t > n || my_id >= n)
+		return -EINVAL;
+	key = mpcsign_key_new(my_id, t, n, secshare, thresh_pk, pubshares, false);
+	if (IS_ERR(key))
+		return PTR_ERR(key);
+	ret = mpcsign_insert_key(key);
+	if (ret) {
+		mpcsign_key_put(key);
+		return ret;
+	}
+	*handle = key->handle;
+	return 0;
+}
+
 long mpcsign_ioc_key_import(void __user *uarg)
 {
 	struct mpcsign_key_import ki;
 	struct mpcsign_key *key = NULL;
-	mpc_scalar s;
-	mpc_gej pj;
-	mpc_ge p;
+	u8 *pubshares = NULL;
 	long usize;
 	int ret;
 
@@ -250,35 +325,19 @@ long mpcsign_ioc_key_import(void __user *uarg)
 	if ((u64)ki.pubshares_len != (u64)ki.n * MPCSIGN_POINT_LEN)
 		goto out;
 	ret = -ENOMEM;
-	key = kzalloc(sizeof(*key), GFP_KERNEL);
-	if (!key)
-		goto out;
-	kref_init(&key->ref);
-	key->pubshares = kvmalloc_array(ki.n, MPCSIGN_POINT_LEN, GFP_KERNEL);
-	if (!key->pubshares)
+	pubshares = kvmalloc(ki.pubshares_len, GFP_KERNEL);
+	if (!pubshares)
 		goto out;
 	ret = -EFAULT;
-	if (copy_from_user(key->pubshares, u64_to_user_ptr(ki.pubshares),
-			   ki.pubshares_len))
+	if (copy_from_user(pubshares, u64_to_user_ptr(ki.pubshares), ki.pubshares_len))
 		goto out;
-	key->owner = current_uid();
-	key->my_id = ki.my_id;
-	key->t = ki.t;
-	key->n = ki.n;
-	memcpy(key->secshare, ki.secshare, sizeof(key->secshare));
-	memcpy(key->thresh_pk, ki.thresh_pk, sizeof(key->thresh_pk));
-
-	ret = -EINVAL;
-	if (!mpc_scalar_set_b32_seckey(&s, key->secshare))
+	key = mpcsign_key_new(ki.my_id, ki.t, ki.n, ki.secshare, ki.thresh_pk,
+			      pubshares, true);
+	if (IS_ERR(key)) {
+		ret = PTR_ERR(key);
+		key = NULL;
 		goto out;
-	mpc_ecmult_gen(&pj, &s);
-	mpc_ge_set_gej(&p, &pj);
-	mpc_ge_serialize_compressed(key->pubshare, &p);
-	if (memcmp(key->pubshare, key->pubshares[key->my_id], MPCSIGN_POINT_LEN))
-		goto out;
-	ret = mpcsign_check_pubshares(key);
-	if (ret)
-		goto out;
+	}
 	ret = mpcsign_insert_key(key);
 	if (ret)
 		goto out;
@@ -288,9 +347,8 @@ long mpcsign_ioc_key_import(void __user *uarg)
 	ret = mpcsign_copy_struct_out(uarg, usize, &ki, sizeof(ki));
 	/* on -EFAULT the key stays: the caller can list and delete it */
 out:
-	mpc_scalar_clear(&s);
-	mpc_gej_clear(&pj);
 	memzero_explicit(&ki, sizeof(ki));
+	kvfree(pubshares);
 	if (key)
 		mpcsign_key_put(key);
 	return ret;

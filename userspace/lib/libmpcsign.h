@@ -112,6 +112,84 @@ int mpcsign_coord_aggregate(uint8_t sig[64], const struct mpcsign_session *s,
 int mpcsign_bip340_verify(const uint8_t sig[64], const uint8_t *msg, size_t msg_len,
 			  const uint8_t pk32[32]);
 
+/* --- host keys and ChillDKG, participant side (in the kernel) --------------- */
+
+int mpcsign_host_key_create(struct mpcsign *h, uint32_t *handle, uint8_t hostpubkey[33]);
+/* Restore an owner-held backup of a host secret (CAP_SYS_ADMIN). */
+int mpcsign_host_key_import(struct mpcsign *h, const uint8_t hostseckey[32],
+			    uint32_t *handle, uint8_t hostpubkey[33]);
+int mpcsign_host_key_info(struct mpcsign *h, uint32_t handle, uint8_t hostpubkey[33],
+			  uint32_t *owner_uid);
+int mpcsign_host_key_delete(struct mpcsign *h, uint32_t handle);
+/* Writes up to max handles; *count = how many exist. */
+int mpcsign_host_key_list(struct mpcsign *h, uint32_t *handles, uint32_t max,
+			  uint32_t *count);
+
+/* Sizes of the ChillDKG messages for (n, t). */
+size_t mpcsign_dkg_pmsg1_len(uint32_t n, uint32_t t);
+size_t mpcsign_dkg_cmsg1_len(uint32_t n, uint32_t t);
+size_t mpcsign_dkg_cmsg2_len(uint32_t n);
+size_t mpcsign_dkg_cinv_len(uint32_t n);
+size_t mpcsign_dkg_recovery_data_len(uint32_t n, uint32_t t);
+
+/* Where a DKG step failed; blame may be NULL in every call. */
+int mpcsign_dkg_step1(struct mpcsign *h, uint32_t host_key, uint32_t t, uint32_t n,
+		      const uint8_t (*hostpubkeys)[33], uint8_t *pmsg1, size_t pmsg1_cap,
+		      size_t *pmsg1_len, uint32_t *session, struct mpcsign_dkg_blame *blame);
+int mpcsign_dkg_step2(struct mpcsign *h, uint32_t session, const uint8_t *cmsg1,
+		      size_t cmsg1_len, uint8_t pmsg2[64], struct mpcsign_dkg_blame *blame);
+
+/* What DKG_FINALIZE and RECOVER give back (buffers are the caller's). */
+struct mpcsign_dkg_result {
+	uint32_t key;			/* key handle in the module */
+	uint32_t my_id, t, n;
+	uint8_t thresh_pk[33];
+	uint8_t (*pubshares)[33];	/* in: room for n entries */
+	size_t pubshares_cap;		/* in: entries */
+	uint8_t *recovery_data;		/* in: buffer (FINALIZE) */
+	size_t recovery_data_cap;	/* in: its size */
+	size_t recovery_data_len;	/* out (FINALIZE) */
+};
+int mpcsign_dkg_finalize(struct mpcsign *h, uint32_t session, const uint8_t *cmsg2,
+			 size_t cmsg2_len, struct mpcsign_dkg_result *res,
+			 struct mpcsign_dkg_blame *blame);
+int mpcsign_dkg_investigate(struct mpcsign *h, uint32_t session, const uint8_t *cinv,
+			    size_t cinv_len, struct mpcsign_dkg_blame *blame);
+int mpcsign_dkg_abort(struct mpcsign *h, uint32_t session);
+int mpcsign_recover(struct mpcsign *h, uint32_t host_key, const uint8_t *recovery_data,
+		    size_t recovery_data_len, struct mpcsign_dkg_result *res,
+		    struct mpcsign_dkg_blame *blame);
+int mpcsign_recovery_ack_sign(struct mpcsign *h, uint32_t host_key,
+			      const uint8_t *recovery_data, size_t recovery_data_len,
+			      uint8_t sig[64], struct mpcsign_dkg_blame *blame);
+
+/* --- ChillDKG, coordinator side (userspace, public data) --------------------- */
+
+struct mpcsign_dkg_coord;	/* the session parameters and coordinator state */
+
+int mpcsign_dkg_coord_new(struct mpcsign_dkg_coord **out, uint32_t t, uint32_t n,
+			  const uint8_t (*hostpubkeys)[33]);
+void mpcsign_dkg_coord_free(struct mpcsign_dkg_coord *c);
+/* pmsgs1[i] (length lens[i]) from participant i.  *cmsg1 is malloc'ed. */
+int mpcsign_dkg_coord_step1(struct mpcsign_dkg_coord *c, const uint8_t *const *pmsgs1,
+			    const size_t *lens, uint8_t **cmsg1, size_t *cmsg1_len,
+			    struct mpcsign_dkg_blame *blame);
+/* pmsgs2[i] (64 bytes) from participant i.  *cmsg2 and *recovery_data are
+ * malloc'ed; thresh_pk is the resulting threshold key. */
+int mpcsign_dkg_coord_finalize(struct mpcsign_dkg_coord *c, const uint8_t (*pmsgs2)[64],
+			       uint8_t **cmsg2, size_t *cmsg2_len, uint8_t **recovery_data,
+			       size_t *recovery_data_len, uint8_t thresh_pk[33],
+			       struct mpcsign_dkg_blame *blame);
+/* Investigation messages for all n participants; *cinvs is malloc'ed and
+ * holds n messages of mpcsign_dkg_cinv_len(n) bytes, participant i's at
+ * offset i * mpcsign_dkg_cinv_len(n). */
+int mpcsign_dkg_coord_investigate(struct mpcsign_dkg_coord *c, const uint8_t *const *pmsgs1,
+				  const size_t *lens, uint8_t **cinvs, size_t *cinvs_len);
+/* Verify the n recovery acks (64 bytes each) for recovery data. */
+int mpcsign_dkg_acks_verify(const uint8_t *recovery_data, size_t recovery_data_len,
+			    const uint8_t (*acks)[64], uint32_t n,
+			    struct mpcsign_dkg_blame *blame);
+
 #ifdef __cplusplus
 }
 #endif

@@ -259,6 +259,242 @@ struct mpcsign_sign {
 };
 #define MPCSIGN_SIGN_SIZE_VER0	192
 
+
+/*
+ * Host keys and ChillDKG (see Documentation/uapi.rst, "DKG").
+ *
+ * A DKG failure is described by struct mpcsign_dkg_blame in the output of
+ * the step that found it, and by a distinct errno:
+ *   -EINVAL	  malformed input, or session parameters rejected by the spec
+ *		  (kind THRESHOLD_OR_COUNT, INVALID_HOSTPUBKEY with participant,
+ *		  DUPLICATE_HOSTPUBKEY with participant and participant2)
+ *   -EKEYREJECTED the host key is not in the session's host key list, or
+ *		  does not match the recovery data (kind HOST_SECKEY)
+ *   -EBADMSG	  a participant or the coordinator sent a bad message; the
+ *		  culprit is @participant (kind FAULTY_PARTICIPANT_OR_COORDINATOR)
+ *   -EPROTO	  the coordinator is at fault (kind FAULTY_COORDINATOR)
+ *   -EREMOTEIO	  someone is faulty but it is not yet known who: ask the
+ *		  coordinator for an investigation message and call
+ *		  MPCSIGN_IOC_DKG_INVESTIGATE (kind UNKNOWN_FAULTY)
+ *   -EILSEQ	  recovery data invalid (kind RECOVERY_DATA)
+ *   -EALREADY	  the session is not at the stage this step needs
+ */
+enum mpcsign_dkg_kind {
+	MPCSIGN_DKG_OK = 0,
+	MPCSIGN_DKG_INVALID_ARG = 1,
+	MPCSIGN_DKG_HOST_SECKEY = 3,
+	MPCSIGN_DKG_THRESHOLD_OR_COUNT = 4,
+	MPCSIGN_DKG_INVALID_HOSTPUBKEY = 5,
+	MPCSIGN_DKG_DUPLICATE_HOSTPUBKEY = 6,
+	MPCSIGN_DKG_RANDOMNESS = 7,
+	MPCSIGN_DKG_RECOVERY_DATA = 8,
+	MPCSIGN_DKG_INVALID_RECOVERY_ACK = 9,
+	MPCSIGN_DKG_FAULTY_PARTICIPANT = 10,
+	MPCSIGN_DKG_FAULTY_PARTICIPANT_OR_COORDINATOR = 11,
+	MPCSIGN_DKG_FAULTY_COORDINATOR = 12,
+	MPCSIGN_DKG_UNKNOWN_FAULTY = 13,
+	MPCSIGN_DKG_STATE = 14,
+	MPCSIGN_DKG_INTERNAL = 15,
+};
+
+/**
+ * struct mpcsign_dkg_blame - why a DKG step failed (output)
+ * @kind:	enum mpcsign_dkg_kind
+ * @participant: the blamed participant index, or MPCSIGN_BLAME_NONE
+ * @participant2: the second duplicate (DUPLICATE_HOSTPUBKEY), or NONE
+ * @reason:	finer reason code (informational, kmod/core/chilldkg.h)
+ */
+struct mpcsign_dkg_blame {
+	__u32 kind;
+	__u32 participant;
+	__u32 participant2;
+	__u32 reason;
+};
+
+/**
+ * struct mpcsign_host_key - HOST_KEY_CREATE, HOST_KEY_IMPORT, HOST_KEY_INFO,
+ * HOST_KEY_DELETE
+ *
+ * CREATE draws the 32-byte host secret from the kernel RNG; it never leaves
+ * the kernel.  IMPORT (CAP_SYS_ADMIN) restores an owner-held backup of a
+ * host secret (@hostseckey, wiped from the call's kernel memory before it
+ * returns); it is the recovery path for a machine that lost its host key.
+ * INFO and DELETE take @handle.  The host secret is never returned.
+ *
+ * @handle:	out (CREATE, IMPORT) / in (INFO, DELETE)
+ * @owner_uid:	out
+ * @hostpubkey:	out: the host public key (compressed)
+ * @hostseckey:	in (IMPORT only; must be zero otherwise)
+ * Errors: -EPERM (IMPORT without CAP_SYS_ADMIN), -EINVAL (an invalid host
+ * secret, reserved fields), -ENOSPC (max_host_keys), -ENOENT, -EACCES,
+ * -EFAULT, -ENOMEM.
+ */
+struct mpcsign_host_key {
+	__u32 size;
+	__u32 flags;
+	__u32 handle;
+	__u32 owner_uid;
+	__u8 hostpubkey[MPCSIGN_POINT_LEN];
+	__u8 reserved1[7];
+	__u8 hostseckey[MPCSIGN_SCALAR_LEN];
+	__aligned_u64 reserved[2];
+};
+#define MPCSIGN_HOST_KEY_SIZE_VER0	104
+
+/**
+ * struct mpcsign_host_key_list - HOST_KEY_LIST
+ * @handles:	in: pointer to room for @max __u32 handles
+ * @max:	in
+ * @count:	out: host keys the caller may use (may exceed @max: then
+ *		only @max handles were written)
+ */
+struct mpcsign_host_key_list {
+	__u32 size;
+	__u32 flags;
+	__aligned_u64 handles;
+	__u32 max;
+	__u32 count;
+	__aligned_u64 reserved[2];
+};
+#define MPCSIGN_HOST_KEY_LIST_SIZE_VER0	40
+
+/**
+ * struct mpcsign_dkg_step1 - DKG_STEP1: participant_step1
+ * @host_key:	in: host key handle
+ * @t, @n:	in: threshold and participants (n <= max_participants)
+ * @hostpubkeys: in: pointer to n * 33 bytes, the session's host keys in
+ *		participant order (ours among them)
+ * @pmsg1, @pmsg1_len: in: buffer for pmsg1 and its size (>= 33t + 32n + 97,
+ *		-ENOSPC otherwise); out: the length written
+ * @session:	out: the DKG session handle
+ * @blame:	out
+ */
+struct mpcsign_dkg_step1 {
+	__u32 size;
+	__u32 flags;
+	__u32 host_key;
+	__u32 t;
+	__u32 n;
+	__u32 session;
+	__aligned_u64 hostpubkeys;
+	__aligned_u64 pmsg1;
+	__u32 pmsg1_len;
+	__u32 reserved0;
+	struct mpcsign_dkg_blame blame;
+	__aligned_u64 reserved[2];
+};
+#define MPCSIGN_DKG_STEP1_SIZE_VER0	80
+
+/**
+ * struct mpcsign_dkg_step2 - DKG_STEP2: participant_step2
+ * @session:	in
+ * @cmsg1, @cmsg1_len: in: the coordinator's first message
+ * @pmsg2:	out: our second message (64 bytes: the CertEq signature)
+ * @blame:	out
+ */
+struct mpcsign_dkg_step2 {
+	__u32 size;
+	__u32 flags;
+	__u32 session;
+	__u32 cmsg1_len;
+	__aligned_u64 cmsg1;
+	__u8 pmsg2[64];
+	struct mpcsign_dkg_blame blame;
+	__aligned_u64 reserved[2];
+};
+#define MPCSIGN_DKG_STEP2_SIZE_VER0	120
+
+/**
+ * struct mpcsign_dkg_output - DKG_FINALIZE and RECOVER
+ *
+ * FINALIZE (@session, @cmsg2) checks the certificate and, on success,
+ * creates the key share in the key store (the share never leaves the
+ * kernel), ends the session and returns the public results.  RECOVER
+ * (@host_key, @recovery_data as input) re-creates the key share from the
+ * host key and the recovery data.
+ *
+ * @session:	in (FINALIZE; 0 for RECOVER)
+ * @host_key:	in (RECOVER; 0 for FINALIZE)
+ * @cmsg2, @cmsg2_len: in (FINALIZE): the certificate, 64n bytes
+ * @recovery_data, @recovery_data_len: FINALIZE: out buffer and its size
+ *		(>= 4 + 33t + 162n, -ENOSPC otherwise), out: length written;
+ *		RECOVER: in
+ * @pubshares, @pubshares_len: out buffer for n * 33 bytes (-ENOSPC if
+ *		smaller); out: n * 33
+ * @key:	out: the new key handle (KEY_INFO, NONCE_GEN, SIGN, ...)
+ * @my_id, @t, @n: out
+ * @thresh_pk:	out: the threshold public key
+ * @blame:	out
+ */
+struct mpcsign_dkg_output {
+	__u32 size;
+	__u32 flags;
+	__u32 session;
+	__u32 host_key;
+	__aligned_u64 cmsg2;
+	__u32 cmsg2_len;
+	__u32 recovery_data_len;
+	__aligned_u64 recovery_data;
+	__aligned_u64 pubshares;
+	__u32 pubshares_len;
+	__u32 key;
+	__u32 my_id;
+	__u32 t;
+	__u32 n;
+	__u8 thresh_pk[MPCSIGN_POINT_LEN];
+	__u8 reserved1[3];
+	struct mpcsign_dkg_blame blame;
+	__aligned_u64 reserved[2];
+};
+#define MPCSIGN_DKG_OUTPUT_SIZE_VER0	136
+
+/**
+ * struct mpcsign_dkg_investigate - DKG_INVESTIGATE
+ * After -EREMOTEIO from DKG_STEP2: hand in the coordinator's investigation
+ * message for us (65n bytes); the answer is always an error that names the
+ * culprit (-EBADMSG with @blame.participant, or -EPROTO: the coordinator).
+ * The session ends either way.
+ */
+struct mpcsign_dkg_investigate {
+	__u32 size;
+	__u32 flags;
+	__u32 session;
+	__u32 cinv_len;
+	__aligned_u64 cinv;
+	struct mpcsign_dkg_blame blame;
+	__aligned_u64 reserved[2];
+};
+#define MPCSIGN_DKG_INVESTIGATE_SIZE_VER0	56
+
+/**
+ * struct mpcsign_dkg_abort - DKG_ABORT: wipe and end a session
+ */
+struct mpcsign_dkg_abort {
+	__u32 size;
+	__u32 flags;
+	__u32 session;
+	__u32 reserved0;
+	__aligned_u64 reserved[2];
+};
+#define MPCSIGN_DKG_ABORT_SIZE_VER0	32
+
+/**
+ * struct mpcsign_recovery_ack - RECOVERY_ACK_SIGN
+ * Sign, with the host key, that we hold this recovery data (checked first
+ * as in RECOVER).  @sig: out, 64-byte BIP340 signature.
+ */
+struct mpcsign_recovery_ack {
+	__u32 size;
+	__u32 flags;
+	__u32 host_key;
+	__u32 recovery_data_len;
+	__aligned_u64 recovery_data;
+	__u8 sig[MPCSIGN_SIG_LEN];
+	struct mpcsign_dkg_blame blame;
+	__aligned_u64 reserved[2];
+};
+#define MPCSIGN_RECOVERY_ACK_SIZE_VER0	120
+
 /* ioctl numbers: 0x00-0x0f module, 0x10-0x2f keys and signing, 0x30-0x4f DKG */
 #define MPCSIGN_IOC_GET_INFO	_IOWR(MPCSIGN_IOC_MAGIC, 0x00, struct mpcsign_info)
 #define MPCSIGN_IOC_KEY_IMPORT	_IOWR(MPCSIGN_IOC_MAGIC, 0x10, struct mpcsign_key_import)
@@ -266,6 +502,18 @@ struct mpcsign_sign {
 #define MPCSIGN_IOC_KEY_DELETE	_IOWR(MPCSIGN_IOC_MAGIC, 0x12, struct mpcsign_key_delete)
 #define MPCSIGN_IOC_NONCE_GEN	_IOWR(MPCSIGN_IOC_MAGIC, 0x13, struct mpcsign_nonce_gen)
 #define MPCSIGN_IOC_SIGN	_IOWR(MPCSIGN_IOC_MAGIC, 0x14, struct mpcsign_sign)
+#define MPCSIGN_IOC_HOST_KEY_CREATE	_IOWR(MPCSIGN_IOC_MAGIC, 0x30, struct mpcsign_host_key)
+#define MPCSIGN_IOC_HOST_KEY_IMPORT	_IOWR(MPCSIGN_IOC_MAGIC, 0x31, struct mpcsign_host_key)
+#define MPCSIGN_IOC_HOST_KEY_INFO	_IOWR(MPCSIGN_IOC_MAGIC, 0x32, struct mpcsign_host_key)
+#define MPCSIGN_IOC_HOST_KEY_DELETE	_IOWR(MPCSIGN_IOC_MAGIC, 0x33, struct mpcsign_host_key)
+#define MPCSIGN_IOC_HOST_KEY_LIST	_IOWR(MPCSIGN_IOC_MAGIC, 0x34, struct mpcsign_host_key_list)
+#define MPCSIGN_IOC_DKG_STEP1		_IOWR(MPCSIGN_IOC_MAGIC, 0x38, struct mpcsign_dkg_step1)
+#define MPCSIGN_IOC_DKG_STEP2		_IOWR(MPCSIGN_IOC_MAGIC, 0x39, struct mpcsign_dkg_step2)
+#define MPCSIGN_IOC_DKG_FINALIZE	_IOWR(MPCSIGN_IOC_MAGIC, 0x3a, struct mpcsign_dkg_output)
+#define MPCSIGN_IOC_DKG_INVESTIGATE	_IOWR(MPCSIGN_IOC_MAGIC, 0x3b, struct mpcsign_dkg_investigate)
+#define MPCSIGN_IOC_DKG_ABORT		_IOWR(MPCSIGN_IOC_MAGIC, 0x3c, struct mpcsign_dkg_abort)
+#define MPCSIGN_IOC_RECOVER		_IOWR(MPCSIGN_IOC_MAGIC, 0x3d, struct mpcsign_dkg_output)
+#define MPCSIGN_IOC_RECOVERY_ACK_SIGN	_IOWR(MPCSIGN_IOC_MAGIC, 0x3e, struct mpcsign_recovery_ack)
 
 /*
  * Generic netlink.

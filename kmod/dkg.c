@@ -1,0 +1,792 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dkg.c - host keys, ChillDKG participant sessions and recovery.
+ *
+ * Host keys (the ChillDKG host secret, 32 bytes) are made by the kernel RNG
+ * (or restored from an owner-held backup by CAP_SYS_ADMIN) and never leave
+ * the kernel.  A DKG session holds the participant state between
+ * DKG_STEP1, DKG_STEP2 and DKG_FINALIZE; FINALIZE puts the new key share
+ * straight into the key store (keystore.c), so the share never exists
+ * outside the kernel.  RECOVER re-creates it from the host key and the
+ * public recovery data.
+ *
+ * Locking: one mutex, mpcsign_dkg_lock, guards both xarrays and every
+ * object in them for the whole of each ioctl.  DKG is rare and
+ * interactive; serialising it keeps the state machine simple.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cred.h>
+#include <linux/capability.h>
+#include <linux/mutex.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/xarray.h>
+#include <linux/build_bug.h>
+#include "internal.h"
+#include "core/chilldkg.h"
+
+static_assert(sizeof(struct mpcsign_host_key) == MPCSIGN_HOST_KEY_SIZE_VER0);
+static_assert(sizeof(struct mpcsign_host_key_list) == MPCSIGN_HOST_KEY_LIST_SIZE_VER0);
+static_assert(sizeof(struct mpcsign_dkg_step1) == MPCSIGN_DKG_STEP1_SIZE_VER0);
+static_assert(sizeof(struct mpcsign_dkg_step2) == MPCSIGN_DKG_STEP2_SIZE_VER0);
+static_assert(sizeof(struct mpcsign_dkg_output) == MPCSIGN_DKG_OUTPUT_SIZE_VER0);
+static_assert(sizeof(struct mpcsign_dkg_investigate) == MPCSIGN_DKG_INVESTIGATE_SIZE_VER0);
+static_assert(sizeof(struct mpcsign_dkg_abort) == MPCSIGN_DKG_ABORT_SIZE_VER0);
+static_assert(sizeof(struct mpcsign_recovery_ack) == MPCSIGN_RECOVERY_ACK_SIZE_VER0);
+/* the UAPI kinds are the core's error codes */
+#define SAME_KIND(u, c) static_assert((int)(u) == (int)(c))
+SAME_KIND(MPCSIGN_DKG_INVALID_ARG, MPC_DKG_ERR_INVALID_ARG);
+SAME_KIND(MPCSIGN_DKG_HOST_SECKEY, MPC_DKG_ERR_HOST_SECKEY);
+SAME_KIND(MPCSIGN_DKG_THRESHOLD_OR_COUNT, MPC_DKG_ERR_THRESHOLD_OR_COUNT);
+SAME_KIND(MPCSIGN_DKG_INVALID_HOSTPUBKEY, MPC_DKG_ERR_INVALID_HOSTPUBKEY);
+SAME_KIND(MPCSIGN_DKG_DUPLICATE_HOSTPUBKEY, MPC_DKG_ERR_DUPLICATE_HOSTPUBKEY);
+SAME_KIND(MPCSIGN_DKG_RANDOMNESS, MPC_DKG_ERR_RANDOMNESS);
+SAME_KIND(MPCSIGN_DKG_RECOVERY_DATA, MPC_DKG_ERR_RECOVERY_DATA);
+SAME_KIND(MPCSIGN_DKG_INVALID_RECOVERY_ACK, MPC_DKG_ERR_INVALID_RECOVERY_ACK);
+SAME_KIND(MPCSIGN_DKG_FAULTY_PARTICIPANT, MPC_DKG_ERR_FAULTY_PARTICIPANT);
+SAME_KIND(MPCSIGN_DKG_FAULTY_PARTICIPANT_OR_COORDINATOR,
+	  MPC_DKG_ERR_FAULTY_PARTICIPANT_OR_COORDINATOR);
+SAME_KIND(MPCSIGN_DKG_FAULTY_COORDINATOR, MPC_DKG_ERR_FAULTY_COORDINATOR);
+SAME_KIND(MPCSIGN_DKG_UNKNOWN_FAULTY, MPC_DKG_ERR_UNKNOWN_FAULTY_PARTICIPANT_OR_COORDINATOR);
+SAME_KIND(MPCSIGN_DKG_STATE, MPC_DKG_ERR_STATE);
+SAME_KIND(MPCSIGN_DKG_INTERNAL, MPC_DKG_ERR_INTERNAL);
+
+struct mpcsign_hostkey {
+	u32 handle;
+	kuid_t owner;
+	u8 seckey[32];		/* secret */
+	u8 pubkey[MPCSIGN_POINT_LEN];
+};
+
+enum { DKG_STAGE_STEP1 = 1, DKG_STAGE_STEP2, DKG_STAGE_INVESTIGATE };
+
+struct mpcsign_dkg_session {
+	u32 handle;
+	kuid_t owner;
+	u32 host_key;		/* handle of the host key it runs under */
+	u32 stage;
+	u32 my_id, t, n;
+	struct mpc_dkg_pstate st;	/* secret: wiped by mpc_dkg_pstate_clear */
+};
+
+static DEFINE_MUTEX(mpcsign_dkg_lock);
+static DEFINE_XARRAY_ALLOC1(mpcsign_hostkeys);
+static DEFINE_XARRAY_ALLOC1(mpcsign_sessions);
+static u32 mpcsign_hostkey_next, mpcsign_session_next;
+static unsigned int mpcsign_nhostkeys, mpcsign_nsessions;	/* under the lock */
+
+static bool may_use(kuid_t owner)
+{
+	return uid_eq(current_uid(), owner) || capable(CAP_SYS_ADMIN);
+}
+
+/* Core error -> errno, and the blame for userspace. */
+static int dkg_errno(int err, const struct mpc_dkg_error *e, struct mpcsign_dkg_blame *b)
+{
+	b->kind = err;
+	b->participant = e->participant_id;
+	b->participant2 = e->participant_id2;
+	b->reason = e->reason;
+	switch (err) {
+	case MPC_DKG_OK:
+		return 0;
+	case MPC_DKG_ERR_NOMEM:
+		return -ENOMEM;
+	case MPC_DKG_ERR_HOST_SECKEY:
+		return -EKEYREJECTED;
+	case MPC_DKG_ERR_FAULTY_PARTICIPANT:
+	case MPC_DKG_ERR_FAULTY_PARTICIPANT_OR_COORDINATOR:
+	case MPC_DKG_ERR_INVALID_RECOVERY_ACK:
+		return -EBADMSG;
+	case MPC_DKG_ERR_FAULTY_COORDINATOR:
+		return -EPROTO;
+	case MPC_DKG_ERR_UNKNOWN_FAULTY_PARTICIPANT_OR_COORDINATOR:
+		return -EREMOTEIO;
+	case MPC_DKG_ERR_RECOVERY_DATA:
+		return -EILSEQ;
+	case MPC_DKG_ERR_STATE:
+		return -EALREADY;
+	case MPC_DKG_ERR_RANDOMNESS:
+	case MPC_DKG_ERR_INTERNAL:
+		return -EIO;
+	default:	/* INVALID_ARG, THRESHOLD_OR_COUNT, *_HOSTPUBKEY */
+		return -EINVAL;
+	}
+}
+
+static void blame_none(struct mpcsign_dkg_blame *b)
+{
+	b->kind = 0;
+	b->participant = MPCSIGN_BLAME_NONE;
+	b->participant2 = MPCSIGN_BLAME_NONE;
+	b->reason = 0;
+}
+
+/* Copy len bytes from user memory into a new kernel buffer (len <= max). */
+static void *copy_in(u64 uptr, size_t len, size_t max, int *err)
+{
+	void *buf;
+
+	*err = 0;
+	if (len > max) {
+		*err = -E2BIG;
+		return NULL;
+	}
+	buf = kvmalloc(len ? len : 1, GFP_KERNEL);
+	if (!buf) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	if (len && copy_from_user(buf, u64_to_user_ptr(uptr), len)) {
+		kvfree(buf);
+		*err = -EFAULT;
+		return NULL;
+	}
+	return buf;
+}
+
+/* ---- host keys ---------------------------------------------------------- */
+
+static void hostkey_free(struct mpcsign_hostkey *hk)
+{
+	mpcsign_nhostkeys--;
+	kfree_sensitive(hk);
+}
+
+static struct mpcsign_hostkey *hostkey_get(u32 handle, int *err)
+{
+	struct mpcsign_hostkey *hk;
+
+	lockdep_assert_held(&mpcsign_dkg_lock);
+	hk = xa_load(&mpcsign_hostkeys, handle);
+	if (!hk) {
+		*err = -ENOENT;
+		return NULL;
+	}
+	if (!may_use(hk->owner)) {
+		*err = -EACCES;
+		return NULL;
+	}
+	return hk;
+}
+
+static long host_key_create(struct mpcsign_host_key *k, bool import)
+{
+	struct mpcsign_hostkey *hk;
+	struct mpc_dkg_error e;
+	int ret, err;
+
+	if (mpcsign_nhostkeys >= mpcsign_limits.max_host_keys)
+		return -ENOSPC;
+	hk = kzalloc(sizeof(*hk), GFP_KERNEL);
+	if (!hk)
+		return -ENOMEM;
+	hk->owner = current_uid();
+	if (import) {
+		memcpy(hk->seckey, k->hostseckey, sizeof(hk->seckey));
+		memzero_explicit(k->hostseckey, sizeof(k->hostseckey));
+	} else {
+		get_random_bytes(hk->seckey, sizeof(hk->seckey));
+	}
+	err = mpc_dkg_hostpubkey_gen(hk->pubkey, hk->seckey, &e);
+	if (err) {
+		kfree_sensitive(hk);
+		return -EINVAL;	/* an imported secret that is not a valid key */
+	}
+	ret = xa_alloc_cyclic(&mpcsign_hostkeys, &hk->handle, hk, xa_limit_31b,
+			      &mpcsign_hostkey_next, GFP_KERNEL);
+	if (ret < 0) {
+		kfree_sensitive(hk);
+		return ret == -EBUSY ? -ENOSPC : ret;
+	}
+	mpcsign_nhostkeys++;
+	k->handle = hk->handle;
+	k->owner_uid = from_kuid_munged(current_user_ns(), hk->owner);
+	memcpy(k->hostpubkey, hk->pubkey, sizeof(k->hostpubkey));
+	return 0;
+}
+
+/* The DKG sessions that run under a host key die with it. */
+static void sessions_of_hostkey_free(u32 host_key);
+
+long mpcsign_ioc_host_key(unsigned int nr, void __user *uarg)
+{
+	struct mpcsign_host_key k;
+	struct mpcsign_hostkey *hk;
+	bool import = nr == _IOC_NR(MPCSIGN_IOC_HOST_KEY_IMPORT);
+	bool create = nr == _IOC_NR(MPCSIGN_IOC_HOST_KEY_CREATE);
+	long usize;
+	int ret = 0;
+
+	if (import && !capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	usize = mpcsign_copy_struct_in(&k, sizeof(k), MPCSIGN_HOST_KEY_SIZE_VER0, uarg, 0);
+	if (usize < 0)
+		return usize;
+	if (k.owner_uid || memchr_inv(k.hostpubkey, 0, sizeof(k.hostpubkey)) ||
+	    memchr_inv(k.reserved1, 0, sizeof(k.reserved1)) ||
+	    memchr_inv(k.reserved, 0, sizeof(k.reserved)) ||
+	    ((import || create) && k.handle) ||
+	    (!import && memchr_inv(k.hostseckey, 0, sizeof(k.hostseckey)))) {
+		ret = -EINVAL;
+		goto out;
+	}
+	mutex_lock(&mpcsign_dkg_lock);
+	if (import || create) {
+		ret = host_key_create(&k, import);
+	} else {
+		hk = hostkey_get(k.handle, &ret);
+		if (hk && nr == _IOC_NR(MPCSIGN_IOC_HOST_KEY_INFO)) {
+			k.owner_uid = from_kuid_munged(current_user_ns(), hk->owner);
+			memcpy(k.hostpubkey, hk->pubkey, sizeof(k.hostpubkey));
+		} else if (hk) {	/* DELETE */
+			xa_erase(&mpcsign_hostkeys, hk->handle);
+			sessions_of_hostkey_free(hk->handle);
+			hostkey_free(hk);
+		}
+	}
+	mutex_unlock(&mpcsign_dkg_lock);
+	if (!ret) {
+		k.size = sizeof(k);
+		ret = mpcsign_copy_struct_out(uarg, usize, &k, sizeof(k));
+	}
+out:
+	memzero_explicit(&k, sizeof(k));
+	return ret;
+}
+
+long mpcsign_ioc_host_key_list(void __user *uarg)
+{
+	struct mpcsign_host_key_list kl;
+	struct mpcsign_hostkey *hk;
+	u32 __user *out;
+	unsigned long idx;
+	long usize;
+	u32 count = 0;
+	int ret = 0;
+
+	usize = mpcsign_copy_struct_in(&kl, sizeof(kl), MPCSIGN_HOST_KEY_LIST_SIZE_VER0,
+				       uarg, 0);
+	if (usize < 0)
+		return usize;
+	if (kl.count || memchr_inv(kl.reserved, 0, sizeof(kl.reserved)) ||
+	    (kl.max && !kl.handles))
+		return -EINVAL;
+	out = u64_to_user_ptr(kl.handles);
+	mutex_lock(&mpcsign_dkg_lock);
+	xa_for_each(&mpcsign_hostkeys, idx, hk) {
+		if (!may_use(hk->owner))
+			continue;
+		if (count < kl.max && put_user(hk->handle, out + count)) {
+			ret = -EFAULT;
+			break;
+		}
+		count++;
+	}
+	mutex_unlock(&mpcsign_dkg_lock);
+	if (ret)
+		return ret;
+	kl.count = count;
+	kl.size = sizeof(kl);
+	return mpcsign_copy_struct_out(uarg, usize, &kl, sizeof(kl));
+}
+
+/* ---- sessions ------------------------------------------------------------- */
+
+static void session_free(struct mpcsign_dkg_session *s)
+{
+	mpc_dkg_pstate_clear(&s->st);
+	mpcsign_nsessions--;
+	kfree_sensitive(s);
+}
+
+static void sessions_of_hostkey_free(u32 host_key)
+{
+	struct mpcsign_dkg_session *s;
+	unsigned long idx;
+
+	lockdep_assert_held(&mpcsign_dkg_lock);
+	xa_for_each(&mpcsign_sessions, idx, s) {
+		if (s->host_key == host_key) {
+			xa_erase(&mpcsign_sessions, idx);
+			session_free(s);
+		}
+	}
+}
+
+static struct mpcsign_dkg_session *session_get(u32 handle, int *err)
+{
+	struct mpcsign_dkg_session *s;
+
+	lockdep_assert_held(&mpcsign_dkg_lock);
+	s = xa_load(&mpcsign_sessions, handle);
+	if (!s) {
+		*err = -ENOENT;
+		return NULL;
+	}
+	if (!may_use(s->owner)) {
+		*err = -EACCES;
+		return NULL;
+	}
+	return s;
+}
+
+static void session_end(struct mpcsign_dkg_session *s)
+{
+	xa_erase(&mpcsign_sessions, s->handle);
+	session_free(s);
+}
+
+long mpcsign_ioc_dkg_step1(void __user *uarg)
+{
+	struct mpcsign_dkg_step1 a;
+	struct mpcsign_dkg_session *s = NULL;
+	struct mpcsign_hostkey *hk;
+	struct mpc_dkg_params p;
+	struct mpc_dkg_error e = { MPC_DKG_NOBODY, MPC_DKG_NOBODY, 0 };
+	u8 *hostpubkeys = NULL, *pmsg1 = NULL, rnd[32];
+	size_t pmsg1_len;
+	long usize;
+	u32 i;
+	int ret, err;
+
+	usize = mpcsign_copy_struct_in(&a, sizeof(a), MPCSIGN_DKG_STEP1_SIZE_VER0, uarg, 0);
+	if (usize < 0)
+		return usize;
+	if (a.session || a.reserved0 || memchr_inv(&a.blame, 0, sizeof(a.blame)) ||
+	    memchr_inv(a.reserved, 0, sizeof(a.reserved)))
+		return -EINVAL;
+	if (a.n > mpcsign_limits.max_participants)
+		return -E2BIG;
+	if (a.t < 1 || a.t > a.n)
+		return -EINVAL;
+	pmsg1_len = mpc_dkg_pmsg1_len(a.n, a.t);
+	if (a.pmsg1_len < pmsg1_len)
+		return -ENOSPC;
+	hostpubkeys = copy_in(a.hostpubkeys, (size_t)a.n * MPCSIGN_POINT_LEN, SIZE_MAX, &err);
+	if (err)
+		return err;
+	ret = -ENOMEM;
+	pmsg1 = kvmalloc(pmsg1_len, GFP_KERNEL);
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!pmsg1 || !s)
+		goto out_nolock;
+	blame_none(&a.blame);
+
+	mutex_lock(&mpcsign_dkg_lock);
+	hk = hostkey_get(a.host_key, &ret);
+	if (!hk)
+		goto out;
+	ret = -ENOSPC;
+	if (mpcsign_nsessions >= mpcsign_limits.max_dkg_sessions)
+		goto out;
+	/* our position among the host keys (participant_step1 checks it too) */
+	for (i = 0; i < a.n; i++)
+		if (!memcmp(hostpubkeys + (size_t)i * MPCSIGN_POINT_LEN, hk->pubkey,
+			    MPCSIGN_POINT_LEN))
+			break;
+	s->my_id = i;
+	p.hostpubkeys = hostpubkeys;
+	p.n = a.n;
+	p.t = a.t;
+	get_random_bytes(rnd, sizeof(rnd));
+	err = mpc_dkg_participant_step1(&s->st, pmsg1, pmsg1_len, hk->seckey, &p, rnd, &e);
+	memzero_explicit(rnd, sizeof(rnd));
+	ret = dkg_errno(err, &e, &a.blame);
+	if (ret)
+		goto out;
+	ret = xa_alloc_cyclic(&mpcsign_sessions, &s->handle, s, xa_limit_31b,
+			      &mpcsign_session_next, GFP_KERNEL);
+	if (ret < 0) {
+		ret = ret == -EBUSY ? -ENOSPC : ret;
+		goto out;
+	}
+	ret = 0;
+	mpcsign_nsessions++;
+	s->owner = current_uid();
+	s->host_key = hk->handle;
+	s->stage = DKG_STAGE_STEP1;
+	s->t = a.t;
+	s->n = a.n;
+	a.session = s->handle;
+	a.pmsg1_len = pmsg1_len;
+	if (copy_to_user(u64_to_user_ptr(a.pmsg1), pmsg1, pmsg1_len)) {
+		session_end(s);
+		ret = -EFAULT;
+	}
+	s = NULL;
+out:
+	mutex_unlock(&mpcsign_dkg_lock);
+out_nolock:
+	if (s) {
+		mpc_dkg_pstate_clear(&s->st);
+		kfree_sensitive(s);
+	}
+	kvfree(pmsg1);
+	kvfree(hostpubkeys);
+	if (!ret || a.blame.kind) {
+		a.size = sizeof(a);
+		if (mpcsign_copy_struct_out(uarg, usize, &a, sizeof(a)))
+			ret = -EFAULT;
+	}
+	return ret;
+}
+
+long mpcsign_ioc_dkg_step2(void __user *uarg)
+{
+	struct mpcsign_dkg_step2 a;
+	struct mpcsign_dkg_session *s;
+	struct mpcsign_hostkey *hk;
+	struct mpc_dkg_error e = { MPC_DKG_NOBODY, MPC_DKG_NOBODY, 0 };
+	u8 *cmsg1, aux[32];
+	long usize;
+	int ret, err;
+
+	usize = mpcsign_copy_struct_in(&a, sizeof(a), MPCSIGN_DKG_STEP2_SIZE_VER0, uarg, 0);
+	if (usize < 0)
+		return usize;
+	if (memchr_inv(a.pmsg2, 0, sizeof(a.pmsg2)) || memchr_inv(&a.blame, 0, sizeof(a.blame)) ||
+	    memchr_inv(a.reserved, 0, sizeof(a.reserved)))
+		return -EINVAL;
+	cmsg1 = copy_in(a.cmsg1, a.cmsg1_len,
+			mpc_dkg_cmsg1_len(mpcsign_limits.max_participants,
+					  mpcsign_limits.max_participants), &err);
+	if (err)
+		return err;
+	blame_none(&a.blame);
+	mutex_lock(&mpcsign_dkg_lock);
+	s = session_get(a.session, &ret);
+	if (!s)
+		goto out;
+	ret = -EALREADY;
+	if (s->stage != DKG_STAGE_STEP1)
+		goto out;
+	hk = hostkey_get(s->host_key, &ret);
+	if (!hk)
+		goto out;
+	get_random_bytes(aux, sizeof(aux));
+	err = mpc_dkg_participant_step2(&s->st, a.pmsg2, hk->seckey, cmsg1, a.cmsg1_len,
+					aux, &e);
+	memzero_explicit(aux, sizeof(aux));
+	ret = dkg_errno(err, &e, &a.blame);
+	if (!ret)
+		s->stage = DKG_STAGE_STEP2;
+	else if (err == MPC_DKG_ERR_UNKNOWN_FAULTY_PARTICIPANT_OR_COORDINATOR)
+		s->stage = DKG_STAGE_INVESTIGATE;
+	else if (err != MPC_DKG_ERR_INVALID_ARG)
+		session_end(s);	/* a protocol failure: the state is dead */
+out:
+	mutex_unlock(&mpcsign_dkg_lock);
+	kvfree(cmsg1);
+	a.size = sizeof(a);
+	if (mpcsign_copy_struct_out(uarg, usize, &a, sizeof(a)))
+		ret = -EFAULT;
+	return ret;
+}
+
+/* Put a DKG / recovery result into the key store and fill the output. */
+static int output_to_key(struct mpcsign_dkg_output *a, struct mpc_dkg_output *o,
+			 u32 my_id, u32 t, u32 n)
+{
+	int ret;
+
+	ret = mpcsign_key_add(my_id, t, n, o->secshare, o->thresh_pk, o->pubshares, &a->key);
+	memzero_explicit(o->secshare, sizeof(o->secshare));
+	if (ret)
+		return ret;
+	if (copy_to_user(u64_to_user_ptr(a->pubshares), o->pubshares, o->pubshares_len))
+		return -EFAULT;	/* the key exists; KEY_INFO can fetch them */
+	a->pubshares_len = o->pubshares_len;
+	a->my_id = my_id;
+	a->t = t;
+	a->n = n;
+	memcpy(a->thresh_pk, o->thresh_pk, sizeof(a->thresh_pk));
+	return 0;
+}
+
+static int output_args_check(struct mpcsign_dkg_output *a)
+{
+	if (a->key || a->my_id || a->t || a->n || memchr_inv(a->thresh_pk, 0, sizeof(a->thresh_pk)) ||
+	    memchr_inv(a->reserved1, 0, sizeof(a->reserved1)) ||
+	    memchr_inv(&a->blame, 0, sizeof(a->blame)) ||
+	    memchr_inv(a->reserved, 0, sizeof(a->reserved)))
+		return -EINVAL;
+	blame_none(&a->blame);
+	return 0;
+}
+
+long mpcsign_ioc_dkg_finalize(void __user *uarg)
+{
+	struct mpcsign_dkg_output a;
+	struct mpcsign_dkg_session *s;
+	struct mpc_dkg_output o = { };
+	struct mpc_dkg_error e = { MPC_DKG_NOBODY, MPC_DKG_NOBODY, 0 };
+	u8 *cmsg2 = NULL, *rd = NULL;
+	size_t rd_len;
+	long usize;
+	int ret, err;
+
+	usize = mpcsign_copy_struct_in(&a, sizeof(a), MPCSIGN_DKG_OUTPUT_SIZE_VER0, uarg, 0);
+	if (usize < 0)
+		return usize;
+	if (a.host_key || output_args_check(&a))
+		return -EINVAL;
+	mutex_lock(&mpcsign_dkg_lock);
+	s = session_get(a.session, &ret);
+	if (!s)
+		goto out;
+	ret = -EALREADY;
+	if (s->stage != DKG_STAGE_STEP2)
+		goto out;
+	rd_len = mpc_dkg_recovery_data_len(s->n, s->t);
+	ret = -ENOSPC;
+	if (a.recovery_data_len < rd_len || a.pubshares_len < (u64)s->n * MPCSIGN_POINT_LEN)
+		goto out;
+	ret = -EINVAL;
+	if (a.cmsg2_len != mpc_dkg_cmsg2_len(s->n))
+		goto out;
+	cmsg2 = copy_in(a.cmsg2, a.cmsg2_len, a.cmsg2_len, &ret);
+	if (ret)
+		goto out;
+	ret = -ENOMEM;
+	rd = kvmalloc(rd_len, GFP_KERNEL);
+	o.pubshares_len = (size_t)s->n * MPCSIGN_POINT_LEN;
+	o.pubshares = kvmalloc(o.pubshares_len, GFP_KERNEL);
+	if (!rd || !o.pubshares)
+		goto out;
+	err = mpc_dkg_participant_finalize(&s->st, cmsg2, a.cmsg2_len, &o, rd, rd_len, &e);
+	ret = dkg_errno(err, &e, &a.blame);
+	if (ret)
+		goto out;	/* the step-2 state stays: another cmsg2 may be tried */
+	/*
+	 * The recovery data goes out first: if the key store is full (or the
+	 * caller's buffers are bad) the share can still be re-created later
+	 * with RECOVER from the host key and this data.
+	 */
+	a.recovery_data_len = rd_len;
+	ret = copy_to_user(u64_to_user_ptr(a.recovery_data), rd, rd_len) ? -EFAULT : 0;
+	if (!ret)
+		ret = output_to_key(&a, &o, s->my_id, s->t, s->n);
+	session_end(s);
+out:
+	mutex_unlock(&mpcsign_dkg_lock);
+	memzero_explicit(o.secshare, sizeof(o.secshare));
+	kvfree(o.pubshares);
+	kvfree(rd);
+	kvfree(cmsg2);
+	a.size = sizeof(a);
+	if (mpcsign_copy_struct_out(uarg, usize, &a, sizeof(a)))
+		ret = -EFAULT;
+	return ret;
+}
+
+long mpcsign_ioc_dkg_investigate(void __user *uarg)
+{
+	struct mpcsign_dkg_investigate a;
+	struct mpcsign_dkg_session *s;
+	struct mpc_dkg_error e = { MPC_DKG_NOBODY, MPC_DKG_NOBODY, 0 };
+	u8 *cinv = NULL;
+	long usize;
+	int ret, err;
+
+	usize = mpcsign_copy_struct_in(&a, sizeof(a), MPCSIGN_DKG_INVESTIGATE_SIZE_VER0,
+				       uarg, 0);
+	if (usize < 0)
+		return usize;
+	if (memchr_inv(&a.blame, 0, sizeof(a.blame)) ||
+	    memchr_inv(a.reserved, 0, sizeof(a.reserved)))
+		return -EINVAL;
+	blame_none(&a.blame);
+	mutex_lock(&mpcsign_dkg_lock);
+	s = session_get(a.session, &ret);
+	if (!s)
+		goto out;
+	ret = -EALREADY;
+	if (s->stage != DKG_STAGE_INVESTIGATE)
+		goto out;
+	ret = -EINVAL;
+	if (a.cinv_len != mpc_dkg_cinv_len(s->n))
+		goto out;
+	cinv = copy_in(a.cinv, a.cinv_len, a.cinv_len, &ret);
+	if (ret)
+		goto out;
+	err = mpc_dkg_participant_investigate(&s->st, cinv, a.cinv_len, &e);
+	ret = dkg_errno(err, &e, &a.blame);
+	if (!ret)
+		ret = -EIO;	/* investigation never succeeds */
+	session_end(s);
+out:
+	mutex_unlock(&mpcsign_dkg_lock);
+	kvfree(cinv);
+	a.size = sizeof(a);
+	if (mpcsign_copy_struct_out(uarg, usize, &a, sizeof(a)))
+		ret = -EFAULT;
+	return ret;
+}
+
+long mpcsign_ioc_dkg_abort(void __user *uarg)
+{
+	struct mpcsign_dkg_abort a;
+	struct mpcsign_dkg_session *s;
+	long usize;
+	int ret = 0;
+
+	usize = mpcsign_copy_struct_in(&a, sizeof(a), MPCSIGN_DKG_ABORT_SIZE_VER0, uarg, 0);
+	if (usize < 0)
+		return usize;
+	if (a.reserved0 || memchr_inv(a.reserved, 0, sizeof(a.reserved)))
+		return -EINVAL;
+	mutex_lock(&mpcsign_dkg_lock);
+	s = session_get(a.session, &ret);
+	if (s)
+		session_end(s);
+	mutex_unlock(&mpcsign_dkg_lock);
+	return ret;
+}
+
+/* Recover from recovery data under a host key; fills o, p and my_id. */
+static int recover_core(struct mpcsign_hostkey *hk, const u8 *rd, size_t rd_len,
+			struct mpc_dkg_output *o, struct mpc_dkg_params *p, u32 *my_id,
+			struct mpcsign_dkg_blame *b)
+{
+	struct mpc_dkg_error e = { MPC_DKG_NOBODY, MPC_DKG_NOBODY, 0 };
+	u32 n, t, i;
+	int err, ret;
+
+	if (!mpc_dkg_recovery_data_dims(rd, rd_len, &n, &t)) {
+		b->kind = MPC_DKG_ERR_RECOVERY_DATA;
+		return -EILSEQ;
+	}
+	if (n > mpcsign_limits.max_participants)
+		return -E2BIG;
+	o->pubshares_len = (size_t)n * MPCSIGN_POINT_LEN;
+	o->pubshares = kvmalloc(o->pubshares_len, GFP_KERNEL);
+	if (!o->pubshares)
+		return -ENOMEM;
+	err = mpc_dkg_participant_recover(o, p, hk->seckey, rd, rd_len, &e);
+	ret = dkg_errno(err, &e, b);
+	if (ret)
+		return ret;
+	for (i = 0; i < p->n; i++)
+		if (!memcmp(p->hostpubkeys + (size_t)i * MPCSIGN_POINT_LEN, hk->pubkey,
+			    MPCSIGN_POINT_LEN))
+			break;
+	if (i == p->n) {	/* recover already checked this; be sure */
+		b->kind = MPC_DKG_ERR_HOST_SECKEY;
+		return -EKEYREJECTED;
+	}
+	*my_id = i;
+	return 0;
+}
+
+static size_t max_rd_len(void)
+{
+	return mpc_dkg_recovery_data_len(mpcsign_limits.max_participants,
+					 mpcsign_limits.max_participants);
+}
+
+long mpcsign_ioc_recover(void __user *uarg)
+{
+	struct mpcsign_dkg_output a;
+	struct mpcsign_hostkey *hk;
+	struct mpc_dkg_output o = { };
+	struct mpc_dkg_params p;
+	u8 *rd = NULL;
+	u32 my_id = 0;
+	long usize;
+	int ret;
+
+	usize = mpcsign_copy_struct_in(&a, sizeof(a), MPCSIGN_DKG_OUTPUT_SIZE_VER0, uarg, 0);
+	if (usize < 0)
+		return usize;
+	if (a.session || a.cmsg2 || a.cmsg2_len || output_args_check(&a))
+		return -EINVAL;
+	rd = copy_in(a.recovery_data, a.recovery_data_len, max_rd_len(), &ret);
+	if (ret)
+		return ret;
+	mutex_lock(&mpcsign_dkg_lock);
+	hk = hostkey_get(a.host_key, &ret);
+	if (!hk)
+		goto out;
+	ret = recover_core(hk, rd, a.recovery_data_len, &o, &p, &my_id, &a.blame);
+	if (ret)
+		goto out;
+	ret = -ENOSPC;
+	if (a.pubshares_len < o.pubshares_len)
+		goto out;
+	ret = output_to_key(&a, &o, my_id, p.t, p.n);
+out:
+	mutex_unlock(&mpcsign_dkg_lock);
+	memzero_explicit(o.secshare, sizeof(o.secshare));
+	kvfree(o.pubshares);
+	kvfree(rd);
+	a.size = sizeof(a);
+	if (mpcsign_copy_struct_out(uarg, usize, &a, sizeof(a)))
+		ret = -EFAULT;
+	return ret;
+}
+
+long mpcsign_ioc_recovery_ack_sign(void __user *uarg)
+{
+	struct mpcsign_recovery_ack a;
+	struct mpcsign_hostkey *hk;
+	struct mpc_dkg_output o = { };
+	struct mpc_dkg_params p;
+	struct mpc_dkg_error e = { MPC_DKG_NOBODY, MPC_DKG_NOBODY, 0 };
+	u8 *rd = NULL, aux[32];
+	u32 my_id;
+	long usize;
+	int ret, err;
+
+	usize = mpcsign_copy_struct_in(&a, sizeof(a), MPCSIGN_RECOVERY_ACK_SIZE_VER0, uarg, 0);
+	if (usize < 0)
+		return usize;
+	if (memchr_inv(a.sig, 0, sizeof(a.sig)) || memchr_inv(&a.blame, 0, sizeof(a.blame)) ||
+	    memchr_inv(a.reserved, 0, sizeof(a.reserved)))
+		return -EINVAL;
+	blame_none(&a.blame);
+	rd = copy_in(a.recovery_data, a.recovery_data_len, max_rd_len(), &ret);
+	if (ret)
+		return ret;
+	mutex_lock(&mpcsign_dkg_lock);
+	hk = hostkey_get(a.host_key, &ret);
+	if (!hk)
+		goto out;
+	ret = recover_core(hk, rd, a.recovery_data_len, &o, &p, &my_id, &a.blame);
+	if (ret)
+		goto out;
+	get_random_bytes(aux, sizeof(aux));
+	err = mpc_dkg_participant_recovery_ack_sign(a.sig, hk->seckey, rd, a.recovery_data_len,
+						    &p, aux, &e);
+	memzero_explicit(aux, sizeof(aux));
+	ret = dkg_errno(err, &e, &a.blame);
+out:
+	mutex_unlock(&mpcsign_dkg_lock);
+	memzero_explicit(o.secshare, sizeof(o.secshare));
+	kvfree(o.pubshares);
+	kvfree(rd);
+	a.size = sizeof(a);
+	if (mpcsign_copy_struct_out(uarg, usize, &a, sizeof(a)))
+		ret = -EFAULT;
+	return ret;
+}
+
+void mpcsign_dkg_exit(void)
+{
+	struct mpcsign_dkg_session *s;
+	struct mpcsign_hostkey *hk;
+	unsigned long idx;
+
+	mutex_lock(&mpcsign_dkg_lock);
+	xa_for_each(&mpcsign_sessions, idx, s) {
+		xa_erase(&mpcsign_sessions, idx);
+		session_free(s);
+	}
+	xa_for_each(&mpcsign_hostkeys, idx, hk) {
+		xa_erase(&mpcsign_hostkeys, idx);
+		hostkey_free(hk);
+	}
+	mutex_unlock(&mpcsign_dkg_lock);
+}

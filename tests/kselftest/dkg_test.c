@@ -1,0 +1,599 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dkg_test.c - ChillDKG through /dev/mpcsign (kselftest, in the VM).
+ *
+ * Every participant is a distinct host key inside the module (the module
+ * plays n machines); libmpcsign's coordinator drives the session.  Each
+ * DKG is followed by FROST signing through the device and a libsecp256k1
+ * check.  Recovery: delete the key share, re-create it from the host key
+ * and the recovery data, sign again.  Faults: tampered participant and
+ * coordinator messages are blamed correctly.  No ioctl returns a share.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <grp.h>
+#include <sys/ioctl.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include "kselftest_harness.h"
+#include "libmpcsign.h"
+#include "core/ecmult.h"
+
+#define MAXN 8
+#define NOBODY 65534
+
+struct dkg {
+	uint32_t n, t;
+	uint32_t hostkey[MAXN];
+	uint8_t hostpubkeys[MAXN][33];
+	uint32_t session[MAXN];
+	uint8_t *pmsg1[MAXN];
+	size_t pmsg1_len[MAXN];
+	uint8_t pmsg2[MAXN][64];
+	uint8_t *cmsg1, *cmsg2, *rd;
+	size_t cmsg1_len, cmsg2_len, rd_len;
+	uint8_t thresh_pk[33];
+	struct mpcsign_dkg_coord *coord;
+	uint32_t key[MAXN];
+	uint8_t pubshares[MAXN][33];
+	uint8_t rd_of[MAXN][8192];	/* each participant's recovery data */
+	size_t rd_of_len[MAXN];
+};
+
+static int dkg_setup(struct mpcsign *h, struct dkg *d, uint32_t t, uint32_t n)
+{
+	uint32_t i;
+	int ret;
+
+	memset(d, 0, sizeof(*d));
+	d->n = n;
+	d->t = t;
+	for (i = 0; i < n; i++) {
+		ret = mpcsign_host_key_create(h, &d->hostkey[i], d->hostpubkeys[i]);
+		if (ret)
+			return ret;
+	}
+	return mpcsign_dkg_coord_new(&d->coord, t, n, (const uint8_t (*)[33])d->hostpubkeys);
+}
+
+static int dkg_round1(struct mpcsign *h, struct dkg *d)
+{
+	struct mpcsign_dkg_blame b;
+	uint32_t i;
+	int ret;
+
+	for (i = 0; i < d->n; i++) {
+		size_t cap = mpcsign_dkg_pmsg1_len(d->n, d->t);
+
+		d->pmsg1[i] = malloc(cap);
+		if (!d->pmsg1[i])
+			return -ENOMEM;
+		ret = mpcsign_dkg_step1(h, d->hostkey[i], d->t, d->n,
+					(const uint8_t (*)[33])d->hostpubkeys, d->pmsg1[i], cap,
+					&d->pmsg1_len[i], &d->session[i], &b);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int dkg_coord1(struct dkg *d)
+{
+	return mpcsign_dkg_coord_step1(d->coord, (const uint8_t *const *)d->pmsg1, d->pmsg1_len,
+				       &d->cmsg1, &d->cmsg1_len, NULL);
+}
+
+static int dkg_round2(struct mpcsign *h, struct dkg *d, struct mpcsign_dkg_blame *b)
+{
+	uint32_t i;
+	int ret;
+
+	for (i = 0; i < d->n; i++) {
+		ret = mpcsign_dkg_step2(h, d->session[i], d->cmsg1, d->cmsg1_len, d->pmsg2[i], b);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int dkg_finish(struct mpcsign *h, struct dkg *d)
+{
+	struct mpcsign_dkg_result res;
+	uint32_t i;
+	int ret;
+
+	ret = mpcsign_dkg_coord_finalize(d->coord, (const uint8_t (*)[64])d->pmsg2, &d->cmsg2,
+					 &d->cmsg2_len, &d->rd, &d->rd_len, d->thresh_pk, NULL);
+	if (ret)
+		return ret;
+	for (i = 0; i < d->n; i++) {
+		uint8_t pubs[MAXN][33];
+
+		memset(&res, 0, sizeof(res));
+		res.pubshares = pubs;
+		res.pubshares_cap = MAXN;
+		res.recovery_data = d->rd_of[i];
+		res.recovery_data_cap = sizeof(d->rd_of[i]);
+		ret = mpcsign_dkg_finalize(h, d->session[i], d->cmsg2, d->cmsg2_len, &res, NULL);
+		if (ret)
+			return ret;
+		d->rd_of[i][0] ^= 0;
+		d->rd_of_len[i] = res.recovery_data_len;
+		d->key[i] = res.key;
+		/* everybody agrees with the coordinator */
+		if (res.my_id != i || res.t != d->t || res.n != d->n ||
+		    memcmp(res.thresh_pk, d->thresh_pk, 33) ||
+		    res.recovery_data_len != d->rd_len ||
+		    memcmp(d->rd_of[i], d->rd, d->rd_len))
+			return -EPROTO;
+		if (i == 0)
+			memcpy(d->pubshares, pubs, (size_t)d->n * 33);
+		else if (memcmp(d->pubshares, pubs, (size_t)d->n * 33))
+			return -EPROTO;
+	}
+	return 0;
+}
+
+static void dkg_free(struct mpcsign *h, struct dkg *d)
+{
+	uint32_t i;
+
+	for (i = 0; i < d->n; i++) {
+		free(d->pmsg1[i]);
+		if (d->key[i])
+			mpcsign_key_delete(h, d->key[i]);
+		mpcsign_host_key_delete(h, d->hostkey[i]);
+	}
+	free(d->cmsg1);
+	free(d->cmsg2);
+	free(d->rd);
+	mpcsign_dkg_coord_free(d->coord);
+}
+
+/* Sign a random message with the signers ids[] through the device. */
+static int frost_sign(struct mpcsign *h, struct dkg *d, const uint32_t *ids, uint32_t u)
+{
+	struct mpcsign_session s;
+	uint8_t pubs[MAXN][33], pubnonces[MAXN][66], psigs[MAXN][32], agg[66], sig[64];
+	uint8_t msg[32], pk[32];
+	uint32_t nonce[MAXN], i, blame;
+	int ret;
+
+	if (getrandom(msg, sizeof(msg), 0) != sizeof(msg))
+		return -EIO;
+	for (i = 0; i < u; i++) {
+		memcpy(pubs[i], d->pubshares[ids[i]], 33);
+		ret = mpcsign_nonce_gen(h, d->key[ids[i]], NULL, pubnonces[i], &nonce[i]);
+		if (ret)
+			return ret;
+	}
+	ret = mpcsign_coord_nonce_agg(agg, (const uint8_t (*)[66])pubnonces, u, &blame);
+	if (ret)
+		return ret;
+	memset(&s, 0, sizeof(s));
+	s.n = d->n;
+	s.t = d->t;
+	s.thresh_pk = d->thresh_pk;
+	s.num_signers = u;
+	s.ids = ids;
+	s.pubshares = (const uint8_t (*)[33])pubs;
+	s.msg = msg;
+	s.msg_len = sizeof(msg);
+	s.aggnonce = agg;
+	for (i = 0; i < u; i++) {
+		ret = mpcsign_sign(h, nonce[i], &s, psigs[i], &blame);
+		if (ret)
+			return ret;
+	}
+	ret = mpcsign_coord_aggregate(sig, &s, (const uint8_t (*)[66])pubnonces,
+				      (const uint8_t (*)[32])psigs, &blame);
+	if (ret)
+		return ret;
+	/* the x-only threshold key verifies it (libsecp256k1) */
+	memcpy(pk, d->thresh_pk + 1, 32);
+	return mpcsign_bip340_verify(sig, msg, sizeof(msg), pk);
+}
+
+static int full_dkg(struct mpcsign *h, struct dkg *d, uint32_t t, uint32_t n)
+{
+	int ret = dkg_setup(h, d, t, n);
+
+	if (!ret)
+		ret = dkg_round1(h, d);
+	if (!ret)
+		ret = dkg_coord1(d);
+	if (!ret)
+		ret = dkg_round2(h, d, NULL);
+	if (!ret)
+		ret = dkg_finish(h, d);
+	return ret;
+}
+
+FIXTURE(chilldkg) {
+	struct mpcsign *h;
+	struct dkg d;
+};
+
+FIXTURE_SETUP(chilldkg)
+{
+	ASSERT_EQ(0, mpc_ecmult_init());
+	ASSERT_EQ(0, mpcsign_open(&self->h, NULL));
+}
+
+FIXTURE_TEARDOWN(chilldkg)
+{
+	dkg_free(self->h, &self->d);
+	mpcsign_close(self->h);
+}
+
+TEST_F(chilldkg, dkg_2_of_3_then_sign)
+{
+	const uint32_t ids[] = { 0, 2 }, ids2[] = { 1, 0 }, all[] = { 2, 1, 0 };
+
+	ASSERT_EQ(0, full_dkg(self->h, &self->d, 2, 3));
+	EXPECT_EQ(0, frost_sign(self->h, &self->d, ids, 2));
+	EXPECT_EQ(0, frost_sign(self->h, &self->d, ids2, 2));
+	EXPECT_EQ(0, frost_sign(self->h, &self->d, all, 3));
+}
+
+TEST_F(chilldkg, dkg_3_of_5_then_sign)
+{
+	const uint32_t ids[] = { 4, 1, 3 };
+
+	ASSERT_EQ(0, full_dkg(self->h, &self->d, 3, 5));
+	EXPECT_EQ(0, frost_sign(self->h, &self->d, ids, 3));
+}
+
+TEST_F(chilldkg, dkg_5_of_7_then_sign)
+{
+	const uint32_t ids[] = { 6, 0, 3, 2, 5 }, more[] = { 0, 1, 2, 3, 4, 5 };
+
+	ASSERT_EQ(0, full_dkg(self->h, &self->d, 5, 7));
+	EXPECT_EQ(0, frost_sign(self->h, &self->d, ids, 5));
+	EXPECT_EQ(0, frost_sign(self->h, &self->d, more, 6));
+}
+
+TEST_F(chilldkg, recover_after_delete_then_sign)
+{
+	const uint32_t ids[] = { 1, 2 };
+	struct mpcsign_dkg_result res;
+	struct mpcsign_key_info ki;
+	uint8_t pubs[MAXN][33], acks[MAXN][64];
+	struct mpcsign_dkg_blame b;
+	uint32_t i;
+
+	ASSERT_EQ(0, full_dkg(self->h, &self->d, 2, 3));
+	/* machine 1 loses its key share */
+	ASSERT_EQ(0, mpcsign_key_delete(self->h, self->d.key[1]));
+	self->d.key[1] = 0;
+	EXPECT_EQ(-ENOENT, frost_sign(self->h, &self->d, ids, 2));
+	/* and re-creates it from its host key + the public recovery data */
+	memset(&res, 0, sizeof(res));
+	res.pubshares = pubs;
+	res.pubshares_cap = MAXN;
+	ASSERT_EQ(0, mpcsign_recover(self->h, self->d.hostkey[1], self->d.rd, self->d.rd_len,
+				     &res, &b));
+	self->d.key[1] = res.key;
+	EXPECT_EQ(1, res.my_id);
+	EXPECT_EQ(0, memcmp(res.thresh_pk, self->d.thresh_pk, 33));
+	EXPECT_EQ(0, memcmp(pubs, self->d.pubshares, 3 * 33));
+	ASSERT_EQ(0, mpcsign_key_info(self->h, res.key, &ki, NULL, 0));
+	EXPECT_EQ(2, ki.t);
+	EXPECT_EQ(3, ki.n);
+	EXPECT_EQ(0, frost_sign(self->h, &self->d, ids, 2));
+	/* an unknown host key handle; the wrong host key */
+	EXPECT_EQ(-ENOENT, mpcsign_recover(self->h, 0x7ffffff0, self->d.rd, self->d.rd_len,
+					   &res, &b));
+	{
+		uint32_t other;
+		uint8_t opk[33];
+
+		ASSERT_EQ(0, mpcsign_host_key_create(self->h, &other, opk));
+		EXPECT_EQ(-EKEYREJECTED, mpcsign_recover(self->h, other, self->d.rd,
+							 self->d.rd_len, &res, &b));
+		EXPECT_EQ(MPCSIGN_DKG_HOST_SECKEY, b.kind);
+		mpcsign_host_key_delete(self->h, other);
+	}
+	/* tampered recovery data */
+	self->d.rd[self->d.rd_len - 1] ^= 1;
+	EXPECT_EQ(-EILSEQ, mpcsign_recover(self->h, self->d.hostkey[1], self->d.rd,
+					   self->d.rd_len, &res, &b));
+	EXPECT_EQ(MPCSIGN_DKG_RECOVERY_DATA, b.kind);
+	self->d.rd[self->d.rd_len - 1] ^= 1;
+	/* recovery acks from every machine verify; a forged one is blamed */
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(0, mpcsign_recovery_ack_sign(self->h, self->d.hostkey[i], self->d.rd,
+						       self->d.rd_len, acks[i], &b));
+	EXPECT_EQ(0, mpcsign_dkg_acks_verify(self->d.rd, self->d.rd_len,
+					     (const uint8_t (*)[64])acks, 3, &b));
+	acks[2][5] ^= 1;
+	EXPECT_EQ(-EBADMSG, mpcsign_dkg_acks_verify(self->d.rd, self->d.rd_len,
+						    (const uint8_t (*)[64])acks, 3, &b));
+	EXPECT_EQ(2, b.participant);
+}
+
+TEST_F(chilldkg, faulty_participant_blamed)
+{
+	struct mpcsign_dkg_blame b;
+	uint8_t *cinvs;
+	size_t cinvs_len, one;
+	uint32_t i;
+	int ret = 0, blamed = 0;
+
+	ASSERT_EQ(0, dkg_setup(self->h, &self->d, 2, 3));
+	ASSERT_EQ(0, dkg_round1(self->h, &self->d));
+	/* participant 2 sends garbage as its encrypted share for participant 0:
+	 * the last 32 * n bytes of pmsg1 are the encrypted shares */
+	self->d.pmsg1[2][self->d.pmsg1_len[2] - 3 * 32 + 7] ^= 1;
+	ASSERT_EQ(0, dkg_coord1(&self->d));
+	for (i = 0; i < 3; i++) {
+		ret = mpcsign_dkg_step2(self->h, self->d.session[i], self->d.cmsg1,
+					self->d.cmsg1_len, self->d.pmsg2[i], &b);
+		if (ret) {
+			EXPECT_EQ(-EREMOTEIO, ret);
+			EXPECT_EQ(MPCSIGN_DKG_UNKNOWN_FAULTY, b.kind);
+			EXPECT_EQ(0, i);
+			break;
+		}
+	}
+	ASSERT_EQ(-EREMOTEIO, ret);
+	/* a step in the wrong stage */
+	EXPECT_EQ(-EALREADY, mpcsign_dkg_step2(self->h, self->d.session[0], self->d.cmsg1,
+					       self->d.cmsg1_len, self->d.pmsg2[0], &b));
+	ASSERT_EQ(0, mpcsign_dkg_coord_investigate(self->d.coord,
+						   (const uint8_t *const *)self->d.pmsg1,
+						   self->d.pmsg1_len, &cinvs, &cinvs_len));
+	one = mpcsign_dkg_cinv_len(3);
+	ASSERT_EQ(3 * one, cinvs_len);
+	ret = mpcsign_dkg_investigate(self->h, self->d.session[0], cinvs, one, &b);
+	EXPECT_EQ(-EBADMSG, ret);
+	EXPECT_EQ(MPCSIGN_DKG_FAULTY_PARTICIPANT_OR_COORDINATOR, b.kind);
+	EXPECT_EQ(2, b.participant);
+	blamed = b.participant == 2;
+	EXPECT_TRUE(blamed);
+	/* the session is over */
+	EXPECT_EQ(-ENOENT, mpcsign_dkg_investigate(self->h, self->d.session[0], cinvs, one, &b));
+	free(cinvs);
+	for (i = 1; i < 3; i++)
+		mpcsign_dkg_abort(self->h, self->d.session[i]);
+}
+
+TEST_F(chilldkg, faulty_coordinator_blamed)
+{
+	struct mpcsign_dkg_blame b;
+	struct mpcsign_dkg_result res;
+	uint8_t pubs[MAXN][33], rd[8192];
+	int ret;
+
+	ASSERT_EQ(0, dkg_setup(self->h, &self->d, 2, 3));
+	ASSERT_EQ(0, dkg_round1(self->h, &self->d));
+	ASSERT_EQ(0, dkg_coord1(&self->d));
+	ASSERT_EQ(0, dkg_round2(self->h, &self->d, &b));
+	ASSERT_EQ(0, mpcsign_dkg_coord_finalize(self->d.coord, (const uint8_t (*)[64])self->d.pmsg2,
+						&self->d.cmsg2, &self->d.cmsg2_len, &self->d.rd,
+						&self->d.rd_len, self->d.thresh_pk, NULL));
+	/* a certificate with a broken signature of participant 1: the spec
+	 * blames the coordinator (FaultyCoordinatorError), who must have
+	 * checked every signature it put into the certificate */
+	self->d.cmsg2[64 + 3] ^= 1;
+	memset(&res, 0, sizeof(res));
+	res.pubshares = pubs;
+	res.pubshares_cap = MAXN;
+	res.recovery_data = rd;
+	res.recovery_data_cap = sizeof(rd);
+	ret = mpcsign_dkg_finalize(self->h, self->d.session[0], self->d.cmsg2,
+				   self->d.cmsg2_len, &res, &b);
+	EXPECT_EQ(-EPROTO, ret);
+	EXPECT_EQ(MPCSIGN_DKG_FAULTY_COORDINATOR, b.kind);
+	EXPECT_EQ(MPCSIGN_BLAME_NONE, b.participant);
+	/* the good certificate still works on the same session */
+	self->d.cmsg2[64 + 3] ^= 1;
+	ASSERT_EQ(0, mpcsign_dkg_finalize(self->h, self->d.session[0], self->d.cmsg2,
+					  self->d.cmsg2_len, &res, &b));
+	self->d.key[0] = res.key;
+
+	/* a coordinator that tampers with cmsg1 (the summed commitment):
+	 * every participant's step 2 or the equality check catches it */
+	{
+		struct dkg *d = &self->d;
+		uint32_t i;
+
+		dkg_free(self->h, d);
+		ASSERT_EQ(0, dkg_setup(self->h, d, 2, 3));
+		ASSERT_EQ(0, dkg_round1(self->h, d));
+		ASSERT_EQ(0, dkg_coord1(d));
+		d->cmsg1[d->cmsg1_len - 33 * (d->t - 1) - 100] ^= 1;
+		ret = 0;
+		for (i = 0; i < 3 && !ret; i++)
+			ret = mpcsign_dkg_step2(self->h, d->session[i], d->cmsg1, d->cmsg1_len,
+						d->pmsg2[i], &b);
+		EXPECT_NE(0, ret);
+		EXPECT_TRUE(ret == -EPROTO || ret == -EBADMSG || ret == -EREMOTEIO)
+			TH_LOG("ret %d kind %u", ret, b.kind);
+	}
+}
+
+TEST_F(chilldkg, bad_inputs_refused)
+{
+	struct mpcsign_dkg_blame b;
+	struct mpcsign_dkg_step1 a;
+	uint8_t pmsg1[4096], dup[3][33];
+	size_t len;
+	uint32_t session, count, handles[4];
+	int fd = mpcsign_fd(self->h);
+
+	ASSERT_EQ(0, dkg_setup(self->h, &self->d, 2, 3));
+	/* duplicate host public keys */
+	memcpy(dup[0], self->d.hostpubkeys[0], 33);
+	memcpy(dup[1], self->d.hostpubkeys[1], 33);
+	memcpy(dup[2], self->d.hostpubkeys[0], 33);
+	EXPECT_EQ(-EINVAL, mpcsign_dkg_step1(self->h, self->d.hostkey[1], 2, 3,
+					     (const uint8_t (*)[33])dup, pmsg1, sizeof(pmsg1),
+					     &len, &session, &b));
+	EXPECT_EQ(MPCSIGN_DKG_DUPLICATE_HOSTPUBKEY, b.kind);
+	EXPECT_EQ(0, b.participant);
+	EXPECT_EQ(2, b.participant2);
+	/* an invalid host public key */
+	memcpy(dup[2], self->d.hostpubkeys[2], 33);
+	dup[2][0] = 0x05;
+	EXPECT_EQ(-EINVAL, mpcsign_dkg_step1(self->h, self->d.hostkey[1], 2, 3,
+					     (const uint8_t (*)[33])dup, pmsg1, sizeof(pmsg1),
+					     &len, &session, &b));
+	EXPECT_EQ(MPCSIGN_DKG_INVALID_HOSTPUBKEY, b.kind);
+	EXPECT_EQ(2, b.participant);
+	/* our host key not in the list */
+	{
+		uint8_t other[3][33];
+
+		memcpy(other[0], self->d.hostpubkeys[1], 33);
+		memcpy(other[1], self->d.hostpubkeys[2], 33);
+		{
+			uint32_t x;
+
+			ASSERT_EQ(0, mpcsign_host_key_create(self->h, &x, other[2]));
+			mpcsign_host_key_delete(self->h, x);
+		}
+		EXPECT_EQ(-EKEYREJECTED, mpcsign_dkg_step1(self->h, self->d.hostkey[0], 2, 3,
+							   (const uint8_t (*)[33])other, pmsg1,
+							   sizeof(pmsg1), &len, &session, &b));
+		EXPECT_EQ(MPCSIGN_DKG_HOST_SECKEY, b.kind);
+	}
+	/* t > n, t = 0, n too large, buffer too small */
+	EXPECT_EQ(-EINVAL, mpcsign_dkg_step1(self->h, self->d.hostkey[0], 4, 3,
+					     (const uint8_t (*)[33])self->d.hostpubkeys, pmsg1,
+					     sizeof(pmsg1), &len, &session, &b));
+	EXPECT_EQ(-EINVAL, mpcsign_dkg_step1(self->h, self->d.hostkey[0], 0, 3,
+					     (const uint8_t (*)[33])self->d.hostpubkeys, pmsg1,
+					     sizeof(pmsg1), &len, &session, &b));
+	EXPECT_EQ(-E2BIG, mpcsign_dkg_step1(self->h, self->d.hostkey[0], 2, 100000,
+					    (const uint8_t (*)[33])self->d.hostpubkeys, pmsg1,
+					    sizeof(pmsg1), &len, &session, &b));
+	EXPECT_EQ(-ENOSPC, mpcsign_dkg_step1(self->h, self->d.hostkey[0], 2, 3,
+					     (const uint8_t (*)[33])self->d.hostpubkeys, pmsg1, 10,
+					     &len, &session, &b));
+	/* unknown handles */
+	EXPECT_EQ(-ENOENT, mpcsign_dkg_step1(self->h, 0x7ffffff0, 2, 3,
+					     (const uint8_t (*)[33])self->d.hostpubkeys, pmsg1,
+					     sizeof(pmsg1), &len, &session, &b));
+	EXPECT_EQ(-ENOENT, mpcsign_dkg_step2(self->h, 0x7ffffff0, pmsg1, 10, self->d.pmsg2[0], &b));
+	EXPECT_EQ(-ENOENT, mpcsign_dkg_abort(self->h, 0x7ffffff0));
+	/* nonzero reserved fields */
+	memset(&a, 0, sizeof(a));
+	a.size = sizeof(a);
+	a.host_key = self->d.hostkey[0];
+	a.t = 2;
+	a.n = 3;
+	a.hostpubkeys = (uintptr_t)self->d.hostpubkeys;
+	a.pmsg1 = (uintptr_t)pmsg1;
+	a.pmsg1_len = sizeof(pmsg1);
+	a.reserved0 = 1;
+	EXPECT_EQ(-1, ioctl(fd, MPCSIGN_IOC_DKG_STEP1, &a));
+	EXPECT_EQ(EINVAL, errno);
+	a.reserved0 = 0;
+	a.reserved[1] = 1;
+	EXPECT_EQ(-1, ioctl(fd, MPCSIGN_IOC_DKG_STEP1, &a));
+	EXPECT_EQ(EINVAL, errno);
+	a.reserved[1] = 0;
+	ASSERT_EQ(0, ioctl(fd, MPCSIGN_IOC_DKG_STEP1, &a));
+	/* a step-1 session cannot finalize; abort wipes it */
+	{
+		struct mpcsign_dkg_result res;
+		uint8_t pubs[MAXN][33], rd[4096];
+
+		memset(&res, 0, sizeof(res));
+		res.pubshares = pubs;
+		res.pubshares_cap = MAXN;
+		res.recovery_data = rd;
+		res.recovery_data_cap = sizeof(rd);
+		EXPECT_EQ(-EALREADY, mpcsign_dkg_finalize(self->h, a.session, pmsg1, 64 * 3,
+							  &res, &b));
+	}
+	EXPECT_EQ(0, mpcsign_dkg_abort(self->h, a.session));
+	EXPECT_EQ(-ENOENT, mpcsign_dkg_abort(self->h, a.session));
+	/* host key list sees our keys; a host key import needs a valid secret */
+	ASSERT_EQ(0, mpcsign_host_key_list(self->h, handles, 4, &count));
+	EXPECT_LE(3, count);
+	{
+		uint8_t zero[32] = { 0 }, pk[33];
+		uint32_t hk;
+
+		EXPECT_EQ(-EINVAL, mpcsign_host_key_import(self->h, zero, &hk, pk));
+	}
+}
+
+/* A host key backup restored by import gives the same host public key. */
+TEST_F(chilldkg, host_key_import_restores_backup)
+{
+	uint8_t sec[32], pk1[33], pk2[33];
+	uint32_t h1, h2, owner;
+
+	memset(sec, 0x42, sizeof(sec));
+	ASSERT_EQ(0, mpcsign_host_key_import(self->h, sec, &h1, pk1));
+	ASSERT_EQ(0, mpcsign_host_key_import(self->h, sec, &h2, pk2));
+	EXPECT_NE(h1, h2);
+	EXPECT_EQ(0, memcmp(pk1, pk2, 33));
+	ASSERT_EQ(0, mpcsign_host_key_info(self->h, h1, pk2, &owner));
+	EXPECT_EQ(0, memcmp(pk1, pk2, 33));
+	EXPECT_EQ(0, owner);
+	EXPECT_EQ(0, mpcsign_host_key_delete(self->h, h1));
+	EXPECT_EQ(0, mpcsign_host_key_delete(self->h, h2));
+	EXPECT_EQ(-ENOENT, mpcsign_host_key_info(self->h, h1, pk2, &owner));
+}
+
+/* Another uid can't use root's host keys or sessions, nor import. */
+TEST_F(chilldkg, foreign_uid_refused)
+{
+	pid_t pid;
+	int status;
+
+	ASSERT_EQ(0, dkg_setup(self->h, &self->d, 2, 3));
+	ASSERT_EQ(0, dkg_round1(self->h, &self->d));
+	ASSERT_EQ(0, chmod("/dev/mpcsign", 0666));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct mpcsign *h;
+		uint8_t pmsg1[4096], pk[33], sec[32] = { 1 }, pmsg2[64];
+		size_t len;
+		uint32_t session, hk, count = 99;
+
+		if (setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
+		    setresuid(NOBODY, NOBODY, NOBODY))
+			_exit(10);
+		if (mpcsign_open(&h, NULL))
+			_exit(11);
+		if (mpcsign_dkg_step1(h, self->d.hostkey[0], 2, 3,
+				      (const uint8_t (*)[33])self->d.hostpubkeys, pmsg1,
+				      sizeof(pmsg1), &len, &session, NULL) != -EACCES)
+			_exit(12);
+		if (mpcsign_dkg_step2(h, self->d.session[0], pmsg1, 10, pmsg2, NULL) != -EACCES)
+			_exit(13);
+		if (mpcsign_dkg_abort(h, self->d.session[0]) != -EACCES)
+			_exit(14);
+		if (mpcsign_host_key_delete(h, self->d.hostkey[0]) != -EACCES)
+			_exit(15);
+		if (mpcsign_host_key_import(h, sec, &hk, pk) != -EPERM)
+			_exit(16);
+		if (mpcsign_host_key_list(h, NULL, 0, &count) || count != 0)
+			_exit(17);
+		/* but it can make its own host key */
+		if (mpcsign_host_key_create(h, &hk, pk) || mpcsign_host_key_delete(h, hk))
+			_exit(18);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	chmod("/dev/mpcsign", 0600);
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	/* the session is intact */
+	ASSERT_EQ(0, dkg_coord1(&self->d));
+	EXPECT_EQ(0, dkg_round2(self->h, &self->d, NULL));
+}
+
+TEST_HARNESS_MAIN
