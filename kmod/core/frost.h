@@ -17,7 +17,9 @@
  * value errors that concern one list entry (pubshare, identifier, tweak)
  * report the position of the culprit in the input list through *blame
  * (MPC_FROST_NO_BLAME when the fault is the coordinator's or has no
- * position).  blame may be NULL.
+ * position); the caller maps a position to a participant id with its own
+ * ids[] list.  blame may be NULL.  mpc_frost_contrib() names the blamed
+ * contribution of a code.
  *
  * Encodings are those of the BIP: 33-byte compressed points, 32-byte
  * scalars, 66-byte public nonces (two compressed points; in an aggregate
@@ -257,7 +259,10 @@ int mpc_frost_sign(uint8_t psig[32], uint8_t secnonce[64],
 /*
  * DeterministicSign.  aggothernonce (66 bytes) and rand (32) are optional
  * (NULL); ctx->aggnonce is ignored (the aggregate nonce is computed here).
- * Outputs pubnonce (66) and psig (32); both zeroed on failure.
+ * Outputs pubnonce (66) and psig (32); both zeroed on failure.  Checks in
+ * the order of the reference code: signers context, tweaks,
+ * aggothernonce (MPC_FROST_ERR_AGGOTHERNONCE; 33 zero bytes are invalid
+ * here, as in NonceAgg), then the checks of Sign.
  */
 int mpc_frost_deterministic_sign(uint8_t pubnonce[66], uint8_t psig[32],
 				 const uint8_t secshare[32], uint32_t my_id,

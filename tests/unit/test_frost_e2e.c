@@ -20,7 +20,7 @@
  *    the secnonce;
  *  - one signer per session may be the DeterministicSign signer (last).
  *
- * MPC_TEST_ITERS (default 3) sessions per configuration and tweak mode.
+ * MPC_TEST_ITERS (default 5) x 2 sessions per configuration and tweak mode.
  */
 #include <time.h>
 #include <secp256k1.h>
@@ -399,7 +399,7 @@ int main(void)
 	static const char *const mode_name[] = { "none", "xonly", "plain", "plain+xonly+plain" };
 	const char *it = getenv("MPC_TEST_ITERS");
 	const char *seed = getenv("MPC_TEST_SEED");
-	int iters = it ? atoi(it) : 3;
+	int iters = it ? atoi(it) : 5;
 	size_t c;
 	int mode, i;
 
