@@ -18,9 +18,12 @@
  * doublings and B*S additions, each with a full table scan.  The additions
  * use complete projective formulas (no special cases, no blinding needed).
  *
- * mpc_ecmult_const (secret k, any point): the same +-1 digit trick on 64
- * windows of 4 bits (odd digits -15..15, a table of 8 odd multiples scanned
- * in full), complete projective formulas.
+ * mpc_ecmult_const (secret k, any point): k = k1 + k2*lambda (GLV, both
+ * halves made positive by conditional negation and odd by adding 1, undone
+ * at the end by a conditional subtraction); each half uses the same +-1
+ * digit trick as the comb on 33 windows of 4 bits (odd digits -15..15), a
+ * table of 8 odd multiples of A scanned in full (lambda*P = (beta*x, y) for
+ * the second half), complete projective formulas.
  *
  * mpc_ecmult (public data): Strauss-wNAF.  na is split with the GLV
  * endomorphism (lambda*(x, y) = (beta*x, y)) into two ~128-bit halves, ng
@@ -53,7 +56,6 @@ static mpc_ge_storage *g_table;		/* (2i+1) G */
 static mpc_ge_storage *g128_table;	/* (2i+1) 2^128 G */
 static mpc_scalar comb_offset;		/* (2^L - 1) mod n */
 static mpc_scalar half_mod_n;		/* 1/2 mod n */
-static mpc_scalar const_offset;		/* (2^256 - 1) mod n */
 
 static const mpc_fe fe_beta = { {
 	0x96c28719501eeULL, 0x7512f58995c13ULL, 0xc3434e99cf049ULL,
@@ -191,7 +193,6 @@ int mpc_ecmult_init(void)
 		goto fail;
 	}
 	pow2_minus1(&comb_offset, COMB_L);
-	pow2_minus1(&const_offset, 256);
 	two[31] = 2;
 	mpc_scalar_set_b32(&half_mod_n, two);
 	mpc_scalar_inverse_var(&half_mod_n, &half_mod_n);
@@ -275,52 +276,142 @@ void mpc_ecmult_gen(mpc_gej *r, const mpc_scalar *k)
 	memzero_explicit(&e, sizeof(e));
 }
 
+/*
+ * b = (k + 2^CONST_L - 1) / 2 as an integer, k odd and < 2^129: then
+ * sum_{i < CONST_L} (2 b_i - 1) 2^i = k.  Plain 4x64 arithmetic, ct.
+ */
+#define CONST_L 132
+#define CONST_WINDOWS (CONST_L / 4)
+
+static void const_recode(mpc_scalar *b, const mpc_scalar *k)
+{
+	mpc_u128 t;
+
+	t = (mpc_u128)k->d[0] + ~0ULL;
+	b->d[0] = (uint64_t)t;
+	t >>= 64;
+	t += (mpc_u128)k->d[1] + ~0ULL;
+	b->d[1] = (uint64_t)t;
+	t >>= 64;
+	t += (mpc_u128)k->d[2] + ((1ULL << (CONST_L - 128)) - 1);
+	b->d[2] = (uint64_t)t;
+	b->d[3] = 0;
+	b->d[0] = b->d[0] >> 1 | b->d[1] << 63;
+	b->d[1] = b->d[1] >> 1 | b->d[2] << 63;
+	b->d[2] >>= 1;
+}
+
+/* e = +-tab[idx] (sign: neg), X multiplied by beta if lam; full scan, ct */
+static void const_lookup(mpc_gep *e, const mpc_gep *tab, unsigned int idx, int neg, int lam)
+{
+	mpc_fe ny, bx;
+	unsigned int i;
+
+	*e = tab[0];
+	for (i = 1; i < 8; i++)
+		mpc_gep_cmov(e, &tab[i], (int)(i == idx));
+	mpc_fe_normalize_weak_inl(&e->y);
+	mpc_fe_negate_inl(&ny, &e->y, 1);
+	mpc_fe_cmov(&e->y, &ny, neg);
+	if (lam) {
+		mpc_fe_mul(&bx, &e->x, &fe_beta);
+		e->x = bx;
+	}
+}
+
+/* acc = sum of the two digit expansions over tab (A) and lambda*tab */
+static __attribute__((noinline)) void const_ladder(mpc_gep *acc, const mpc_gep *tab,
+						   const mpc_scalar *b1, const mpc_scalar *b2,
+						   int n1, int n2)
+{
+	mpc_gep e;
+	int w;
+
+	mpc_gep_set_infinity(acc);
+	for (w = CONST_WINDOWS - 1; w >= 0; w--) {
+		unsigned int m, top, idx;
+
+		if (w != CONST_WINDOWS - 1) {
+			mpc_gep_double(acc, acc);
+			mpc_gep_double(acc, acc);
+			mpc_gep_double(acc, acc);
+			mpc_gep_double(acc, acc);
+		}
+		/* digit 2m - 15: index (|d| - 1) / 2, negative when m < 8 */
+		m = mpc_scalar_get_bits(b1, (unsigned int)(4 * w), 4);
+		top = m >> 3;
+		idx = (m ^ ((top - 1) & 7)) & 7;
+		const_lookup(&e, tab, idx, (int)(top ^ 1) ^ n1, 0);
+		mpc_gep_add(acc, acc, &e);
+		m = mpc_scalar_get_bits(b2, (unsigned int)(4 * w), 4);
+		top = m >> 3;
+		idx = (m ^ ((top - 1) & 7)) & 7;
+		const_lookup(&e, tab, idx, (int)(top ^ 1) ^ n2, 1);
+		mpc_gep_add(acc, acc, &e);
+	}
+	memzero_explicit(&e, sizeof(e));
+}
+
 void mpc_ecmult_const(mpc_gej *r, const mpc_ge *a, const mpc_scalar *k)
 {
-	mpc_gep tab[8], d, acc, e;
-	mpc_scalar b;
-	mpc_fe ny;
-	int w, i;
+	mpc_gep tab[8], acc, t;
+	mpc_scalar k1, k2, one, b1, b2;
+	mpc_ge c;
+	int i, n1, n2, e1, e2;
 
 	if (a->infinity) {
 		mpc_gej_set_infinity(r);
 		return;
 	}
+	/* k = k1 + k2 lambda; make both halves positive (< 2^128) and odd */
+	mpc_scalar_split_lambda(&k1, &k2, k);
+	n1 = mpc_scalar_is_high(&k1);
+	mpc_scalar_cond_negate(&k1, n1);
+	n2 = mpc_scalar_is_high(&k2);
+	mpc_scalar_cond_negate(&k2, n2);
+	e1 = (int)((k1.d[0] & 1) ^ 1);
+	e2 = (int)((k2.d[0] & 1) ^ 1);
+	mpc_scalar_set_int(&one, (unsigned int)e1);
+	mpc_scalar_add(&k1, &k1, &one);
+	mpc_scalar_set_int(&one, (unsigned int)e2);
+	mpc_scalar_add(&k2, &k2, &one);
+	const_recode(&b1, &k1);
+	const_recode(&b2, &k2);
+
+	/* odd multiples (2i+1) A */
 	mpc_gep_set_ge(&tab[0], a);
-	mpc_gep_double(&d, &tab[0]);
+	mpc_gep_double(&t, &tab[0]);
 	for (i = 1; i < 8; i++)
-		mpc_gep_add(&tab[i], &tab[i - 1], &d);
+		mpc_gep_add(&tab[i], &tab[i - 1], &t);
 
-	/* b = (k + 2^256 - 1) / 2 mod n: 64 digits 2m - 15, m = 4 bits of b */
-	mpc_scalar_add(&b, k, &const_offset);
-	mpc_scalar_mul(&b, &b, &half_mod_n);
-	mpc_gep_set_infinity(&acc);
-	for (w = 63; w >= 0; w--) {
-		unsigned int m = mpc_scalar_get_bits(&b, (unsigned int)(4 * w), 4);
-		unsigned int top = m >> 3;
-		unsigned int idx = (m ^ ((top - 1) & 7)) & 7;
+	/* (+-k1') A + (+-k2') lambda A */
+	const_ladder(&acc, tab, &b1, &b2, n1, n2);
 
-		if (w != 63) {
-			mpc_gep_double(&acc, &acc);
-			mpc_gep_double(&acc, &acc);
-			mpc_gep_double(&acc, &acc);
-			mpc_gep_double(&acc, &acc);
-		}
-		e = tab[0];
-		for (i = 1; i < 8; i++)
-			mpc_gep_cmov(&e, &tab[i], (int)((unsigned int)i == idx));
-		mpc_fe_normalize_weak_inl(&e.y);
-		mpc_fe_negate_inl(&ny, &e.y, 1);
-		mpc_fe_cmov(&e.y, &ny, (int)(top ^ 1));
-		mpc_gep_add(&acc, &acc, &e);
-	}
+	/* undo the +1 of even halves: subtract (+-A) and (+-lambda A) */
+	c = *a;
+	mpc_fe_negate_inl(&c.y, &a->y, 1);
+	mpc_fe_normalize_weak_inl(&c.y);
+	mpc_fe_cmov(&c.y, &a->y, n1);		/* -(+-A) */
+	mpc_gep_add_ge(&t, &acc, &c);
+	mpc_gep_cmov(&acc, &t, e1);
+	c = *a;
+	mpc_fe_mul(&c.x, &a->x, &fe_beta);
+	mpc_fe_normalize_weak_inl(&c.x);
+	mpc_fe_negate_inl(&c.y, &a->y, 1);
+	mpc_fe_normalize_weak_inl(&c.y);
+	mpc_fe_cmov(&c.y, &a->y, n2);		/* -(+-lambda A) */
+	mpc_gep_add_ge(&t, &acc, &c);
+	mpc_gep_cmov(&acc, &t, e2);
+
 	mpc_gej_set_gep(r, &acc);
-	mpc_scalar_clear(&b);
+	mpc_scalar_clear(&k1);
+	mpc_scalar_clear(&k2);
+	mpc_scalar_clear(&b1);
+	mpc_scalar_clear(&b2);
 	memzero_explicit(&acc, sizeof(acc));
-	memzero_explicit(&e, sizeof(e));
+	memzero_explicit(&t, sizeof(t));
 	memzero_explicit(tab, sizeof(tab));
-	memzero_explicit(&d, sizeof(d));
-	memzero_explicit(&ny, sizeof(ny));
+	memzero_explicit(&c, sizeof(c));
 }
 
 /* --- variable time: Strauss-wNAF with GLV ------------------------------------- */
