@@ -19,7 +19,7 @@
 #define MPC_FE_R4 0x1000003D10ULL	/* 2^260 mod p */
 #define MPC_FE_R 0x1000003D1ULL		/* 2^256 mod p */
 
-static inline __attribute__((always_inline)) void mpc_fe_mul_inner(uint64_t *r, const uint64_t *a, const uint64_t *b)
+static inline __attribute__((__always_inline__)) void mpc_fe_mul_inner(uint64_t *r, const uint64_t *a, const uint64_t *b)
 {
 	const uint64_t M = MPC_FE_M52;
 	uint64_t a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3], a4 = a[4];
@@ -72,7 +72,7 @@ static inline __attribute__((always_inline)) void mpc_fe_mul_inner(uint64_t *r, 
 	r[4] = t4 + (uint64_t)c;
 }
 
-static inline __attribute__((always_inline)) void mpc_fe_sqr_inner(uint64_t *r, const uint64_t *a)
+static inline __attribute__((__always_inline__)) void mpc_fe_sqr_inner(uint64_t *r, const uint64_t *a)
 {
 	const uint64_t M = MPC_FE_M52;
 	uint64_t a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3], a4 = a[4];
