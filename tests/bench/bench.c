@@ -29,7 +29,7 @@
 #include "test.h"
 
 /* tests/bench/bench_dkg.c (ChillDKG costs), if it is there */
-void bench_dkg_run(void) __attribute__((weak));
+void bench_dkg_run(void) __attribute__((__weak__));
 
 #define NKEYS 64
 #define MAXROUNDS 101
