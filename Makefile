@@ -15,6 +15,7 @@ O ?= build
 CC ?= gcc
 CI ?=
 
+MSG ?= hello from mpcsign
 KVER ?= $(shell tests/scripts/kver.sh 2>/dev/null)
 KDIR ?= /lib/modules/$(KVER)/build
 
@@ -23,7 +24,8 @@ WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes
 # The core is built the way the kernel builds it (-O2, no SSE, no strict aliasing),
 # so userspace tests and benchmarks measure the code the module runs.
 CORE_CFLAGS := -O2 -g -fno-strict-aliasing -fno-common -mno-sse -mno-mmx -mno-sse2 -mno-avx \
-	-mno-red-zone -fno-asynchronous-unwind-tables $(WARN) -Wno-missing-prototypes
+	-mno-red-zone -fno-asynchronous-unwind-tables $(WARN) -Wno-missing-prototypes \
+	'-Dnoinline=__attribute__((__noinline__))' '-Dalways_inline=__attribute__((__always_inline__))'
 USER_CFLAGS := -O2 -g -fPIC $(WARN) -Iinclude/uapi -Ikmod -Iuserspace/lib -Itests/common
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
@@ -77,7 +79,7 @@ $(O)/core/%.o: kmod/core/%.c $(CORE_HDRS)
 	$(CC) $(CORE_CFLAGS) -fPIC -Ikmod -c $< -o $@
 $(O)/core-san/%.o: kmod/core/%.c $(CORE_HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(SAN_FLAGS) $(WARN) -Wno-missing-prototypes -DMPC_VERIFY -Ikmod -c $< -o $@
+	$(CC) $(SAN_FLAGS) $(WARN) -Wno-missing-prototypes -DMPC_VERIFY '-Dnoinline=__attribute__((__noinline__))' -Ikmod -c $< -o $@
 $(O)/lib/%.o: userspace/lib/%.c $(CORE_HDRS) $(wildcard userspace/lib/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) $(NL_CFLAGS) -c $< -o $@
@@ -140,7 +142,7 @@ check: deps-quiet
 
 demo: deps-quiet
 	@$(MAKE) --no-print-directory module userspace $(KSFT_BINS)
-	tests/vm/run-vm.sh --mode demo --kver $(KVER) --out $(O)
+	tests/vm/run-vm.sh --mode demo --kver $(KVER) --out $(O) --msg "$(MSG)"
 
 bench: deps-quiet $(O)/bench
 	$(O)/bench

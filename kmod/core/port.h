@@ -59,6 +59,14 @@ static inline void mpc_free_sensitive(void *p, size_t n)
 typedef unsigned __int128 mpc_u128;
 
 /*
+ * Write attributes with the double-underscore names (__noinline__,
+ * __always_inline__, __aligned__): the kernel defines "noinline" etc. as
+ * macros, so __attribute__((noinline)) does not compile there.  The
+ * userspace core build defines them the same way to catch it early.
+ */
+#define MPC_NOINLINE __attribute__((__noinline__))
+
+/*
  * MPC_VERIFY_CHECK(cond): internal invariant, checked only in the VERIFY
  * userspace build (-DMPC_VERIFY); compiled out elsewhere.
  */

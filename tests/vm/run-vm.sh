@@ -6,12 +6,13 @@
 #   tests/vm/run-vm.sh --mode test|demo --kver VERSION --out BUILD_DIR
 set -euo pipefail
 
-mode=test kver= out=build timeout_s=${MPC_VM_TIMEOUT:-600}
+mode=test kver= out=build msg="hello from mpcsign" timeout_s=${MPC_VM_TIMEOUT:-600}
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--mode) mode=$2; shift 2 ;;
 	--kver) kver=$2; shift 2 ;;
 	--out) out=$2; shift 2 ;;
+	--msg) msg=$2; shift 2 ;;
 	*) echo "run-vm: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
@@ -31,6 +32,7 @@ mkdir -p "$root"/{bin,dev,proc,sys,tmp,root,mpcsign/ksft,mpcsign/deps,etc}
 cp /bin/busybox "$root/bin/busybox"
 cp "$top/tests/vm/init" "$root/init"
 cp "$ko" "$root/mpcsign/"
+printf '%s' "$msg" > "$root/mpcsign/msg"
 echo "root:x:0:0:root:/root:/bin/sh" > "$root/etc/passwd"
 echo "nobody:x:65534:65534:nobody:/:/bin/false" >> "$root/etc/passwd"
 bins=()
@@ -70,8 +72,7 @@ if ! grep -q "^MPCSIGN-VM-DONE rc=" "$work/console.txt"; then
 fi
 vrc=$(sed -n 's/^MPCSIGN-VM-DONE rc=//p' "$work/console.txt")
 # the guest's own output (drop kernel messages that went to the console)
-sed -n '/^\(ok\|not ok\|#\|  \|TAP\|1\.\.\|==\|ioctl:\|netlink:\|mpcsign:\)/p' "$work/console.txt" \
-	| grep -v '^MPCSIGN-VM-DONE'
+grep -v -e '^\[ *[0-9]*\.[0-9]*\]' -e '^MPCSIGN-VM-DONE' "$work/console.txt"
 echo "# VM boot-to-result: ${secs}s (qemu -accel tcg)"
 if [ "$vrc" != 0 ] || grep -q "^not ok" "$work/console.txt"; then
 	echo "run-vm: failures in the guest; full console:" >&2
