@@ -10,7 +10,7 @@
  * (limbs n[0..3] < 2^52, n[4] < 2^48), the unique representation.
  *
  *   set_b32 / set_int / normalize      -> normalized
- *   mul / sqr  (inputs magnitude <= 8) -> magnitude 1
+ *   mul / sqr  (inputs magnitude <= 32) -> magnitude 1
  *   add(r, a)                          -> mag(r) + mag(a)
  *   mul_int(r, k)                      -> k * mag(r)
  *   negate(r, a, m) (mag(a) <= m)      -> m + 1

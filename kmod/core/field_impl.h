@@ -2,7 +2,12 @@
 /*
  * field_impl.h - inline 5x52 multiplication and squaring (internal to the
  * curve code: field.c, group.c, ecmult*.c).  See field.c for the magnitude
- * rules: inputs of magnitude <= 8, output magnitude 1.
+ * rules: inputs of magnitude <= 32, output magnitude 1.
+ *
+ * Bounds at magnitude 32 (limbs < 2^58, top limb < 2^54): every column sum
+ * is < 2^118, the carried accumulators stay < 2^118, the part of column 8
+ * folded last is < 2^62 (so it fits the 64-bit cast), and the output top
+ * limb is < 2^48 + 2^46: magnitude 1.
  *
  * The 9 product columns c0..c8 (weights 2^(52 i)) are folded with
  * 2^260 = 0x1000003D10 (mod p): column k+5 goes to column k.  Two 128-bit

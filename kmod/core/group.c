@@ -3,8 +3,10 @@
  * group.c - points of y^2 = x^3 + 7.
  *
  * mpc_ge keeps x, y normalized.  mpc_gej coordinates returned by the
- * functions here have magnitudes X <= 4, Y <= 4, Z <= 4 (mostly 1..3), and
- * every function accepts inputs within those bounds.
+ * functions here have magnitudes X, Y <= MPC_GEJ_MAG_XY = 17 and Z <= 2
+ * (doubling: 17, 17, 2; additions: 7, 3, 1), and every function accepts
+ * inputs within those bounds (field mul/sqr take magnitudes up to 32, so
+ * no normalization is needed in the doubling and addition formulas).
  *
  * Jacobian formulas (a = 0):
  *   double:   S = X*Y^2, M = 3X^2, X3 = M^2 - 8S, Y3 = M(4S - X3) - 8Y^4,
@@ -25,6 +27,8 @@ const mpc_ge mpc_ge_generator = {
 	    0xC4655DA4FBFC0ULL, 0x483ADA7726A3ULL } },
 	0
 };
+
+#define MPC_GEJ_MAG_XY 17
 
 #define fmul(r, a, b) mpc_fe_mul_inner((r)->n, (a)->n, (b)->n)
 #define fsqr(r, a) mpc_fe_sqr_inner((r)->n, (a)->n)
@@ -301,15 +305,13 @@ void mpc_gej_double_var(mpc_gej *r, const mpc_gej *a)
 	mpc_fe_negate_inl(&t, &s, 1);		/* 2 */
 	mpc_fe_mul_int_inl(&t, 8);		/* 16 */
 	mpc_fe_add_inl(&r->x, &t);		/* 17 */
-	mpc_fe_normalize_weak_inl(&r->x);		/* 1 */
 	mpc_fe_mul_int_inl(&s, 4);		/* 4 */
-	mpc_fe_negate_inl(&t, &r->x, 1);	/* 2 */
-	mpc_fe_add_inl(&t, &s);			/* 6 */
+	mpc_fe_negate_inl(&t, &r->x, 17);	/* 18 */
+	mpc_fe_add_inl(&t, &s);			/* 22 */
 	fmul(&r->y, &m, &t);
 	mpc_fe_negate_inl(&u, &y4, 1);
 	mpc_fe_mul_int_inl(&u, 8);		/* 16 */
 	mpc_fe_add_inl(&r->y, &u);		/* 17 */
-	mpc_fe_normalize_weak_inl(&r->y);
 }
 
 /*
@@ -333,9 +335,8 @@ static void add_tail(mpc_gej *r, const mpc_fe *u1, const mpc_fe *s1, const mpc_f
 	mpc_fe_negate_inl(&t, &v, 1);
 	mpc_fe_mul_int_inl(&t, 2);		/* 4 */
 	mpc_fe_add_inl(&x3, &t);		/* 7 */
-	mpc_fe_normalize_weak_inl(&x3);
-	mpc_fe_negate_inl(&t, &x3, 1);
-	mpc_fe_add_inl(&t, &v);			/* 3 */
+	mpc_fe_negate_inl(&t, &x3, 7);		/* 8 */
+	mpc_fe_add_inl(&t, &v);			/* 9 */
 	fmul(&r->y, rr, &t);
 	mpc_fe_negate_inl(&t, &sh, 1);
 	mpc_fe_add_inl(&r->y, &t);		/* 3 */
@@ -359,9 +360,9 @@ void mpc_gej_add_ge_var(mpc_gej *r, const mpc_gej *a, const mpc_ge *b)
 	fmul(&u2, &b->x, &z12);
 	fmul(&s2, &b->y, &z12);
 	fmul(&s2, &s2, &a->z);
-	mpc_fe_negate_inl(&h, &a->x, 4);
+	mpc_fe_negate_inl(&h, &a->x, MPC_GEJ_MAG_XY);
 	mpc_fe_add_inl(&h, &u2);		/* 6 */
-	mpc_fe_negate_inl(&rr, &a->y, 4);
+	mpc_fe_negate_inl(&rr, &a->y, MPC_GEJ_MAG_XY);
 	mpc_fe_add_inl(&rr, &s2);		/* 6 */
 	if (mpc_fe_normalizes_to_zero_var(&h)) {
 		if (mpc_fe_normalizes_to_zero_var(&rr))
@@ -383,9 +384,9 @@ void mpc_gej_add_ge_zr_var(mpc_gej *r, const mpc_gej *a, const mpc_ge *b, mpc_fe
 	fmul(&u2, &b->x, &z12);
 	fmul(&s2, &b->y, &z12);
 	fmul(&s2, &s2, &a->z);
-	mpc_fe_negate_inl(&h, &a->x, 4);
+	mpc_fe_negate_inl(&h, &a->x, MPC_GEJ_MAG_XY);
 	mpc_fe_add_inl(&h, &u2);
-	mpc_fe_negate_inl(&rr, &a->y, 4);
+	mpc_fe_negate_inl(&rr, &a->y, MPC_GEJ_MAG_XY);
 	mpc_fe_add_inl(&rr, &s2);
 	t = a->z;
 	*zr = h;
@@ -416,9 +417,9 @@ void mpc_gej_add_zr_ge_var(mpc_gej *r, const mpc_gej *a, const mpc_ge *b, const 
 	fmul(&u2, &b->x, &z12);
 	fmul(&s2, &b->y, &z12);
 	fmul(&s2, &s2, &az);
-	mpc_fe_negate_inl(&h, &a->x, 4);
+	mpc_fe_negate_inl(&h, &a->x, MPC_GEJ_MAG_XY);
 	mpc_fe_add_inl(&h, &u2);
-	mpc_fe_negate_inl(&rr, &a->y, 4);
+	mpc_fe_negate_inl(&rr, &a->y, MPC_GEJ_MAG_XY);
 	mpc_fe_add_inl(&rr, &s2);
 	if (mpc_fe_normalizes_to_zero_var(&h)) {
 		if (mpc_fe_normalizes_to_zero_var(&rr))

@@ -289,6 +289,7 @@ static void test_random_ops(long n)
 		mpc_fe a, b, c, d, ai, bi;
 		uint8_t o[32], ib[32];
 		int m = 1 + (int)(test_rand64() % 8);
+		int mm = 1 + (int)(test_rand64() % 32);
 		unsigned int k = (unsigned int)(test_rand64() % 33);
 
 		rand_u256_below_p(&x);
@@ -302,13 +303,13 @@ static void test_random_ops(long n)
 		ref_mul(&r, &x, &y);
 		mpc_fe_mul(&c, &a, &b);
 		ok_mul &= fe_eq_u256(&c, &r);
-		/* inputs at the maximum magnitude 8 (any m in 1..8) */
-		fe_inflate(&ai, &a, m);
-		fe_inflate(&bi, &b, 9 - m > 8 ? 8 : 9 - m);
+		/* inputs up to the maximum magnitude 32 */
+		fe_inflate(&ai, &a, mm);
+		fe_inflate(&bi, &b, 33 - mm);
 		mpc_fe_mul(&c, &ai, &bi);
 		ok_mag &= fe_eq_u256(&c, &r);
-		fe_inflate(&ai, &a, 8);
-		fe_inflate(&bi, &b, 8);
+		fe_inflate(&ai, &a, 32);
+		fe_inflate(&bi, &b, 32);
 		mpc_fe_mul(&c, &ai, &bi);
 		ok_mag &= fe_eq_u256(&c, &r);
 		/* output magnitude 1: limbs < 2^53, top < 2^49 */
@@ -318,8 +319,11 @@ static void test_random_ops(long n)
 		ref_mul(&r, &x, &x);
 		mpc_fe_sqr(&c, &a);
 		ok_sqr &= fe_eq_u256(&c, &r);
-		mpc_fe_sqr(&c, &ai);
+		mpc_fe_sqr(&c, &ai);		/* magnitude 32 */
 		ok_sqr &= fe_eq_u256(&c, &r);
+		ok_sqr &= c.n[0] >> 53 == 0 && c.n[1] >> 53 == 0 && c.n[2] >> 53 == 0 &&
+			  c.n[3] >> 53 == 0 && c.n[4] >> 49 == 0;
+		fe_inflate(&ai, &a, 8);
 
 		ref_add(&r, &x, &y);
 		c = a;
@@ -362,8 +366,8 @@ static void test_random_ops(long n)
 	}
 	test_report(ok_ser, "field: %ld random set_b32/get_b32 round trips", n);
 	test_report(ok_mul, "field: %ld random mul vs 4x64 reference", n);
-	test_report(ok_mag, "field: %ld mul at magnitudes up to 8, output magnitude 1", n);
-	test_report(ok_sqr, "field: %ld random sqr vs reference", n);
+	test_report(ok_mag, "field: %ld mul at magnitudes up to 32, output magnitude 1", n);
+	test_report(ok_sqr, "field: %ld random sqr vs reference (magnitudes 1 and 32)", n);
 	test_report(ok_add, "field: %ld random add vs reference", n);
 	test_report(ok_neg, "field: %ld negate (value p - a, a + -a = 0)", n);
 	test_report(ok_mi, "field: %ld mul_int vs reference", n);
