@@ -125,6 +125,13 @@ $(O)/ksft/%: tests/kselftest/%.c $(KSFT_DIR)/.stamp $(LIBNAME).a include/uapi/li
 		-Iinclude/uapi -Ikmod -Iuserspace/lib \
 		-I$(KSFT_DIR) $(NL_CFLAGS) -o $@ $< $(LIBNAME).a $(NL_LIBS) $(SECP_LIBS) -lpthread
 
+# benchmarks that run in the VM (tests/vm/*_bench.c), built like the kselftests
+$(O)/vm/%: tests/vm/%.c $(LIBNAME).a include/uapi/linux/mpcsign.h
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g -Wall -Wextra -Werror -Iinclude/uapi -Ikmod -Iuserspace/lib $(NL_CFLAGS) \
+		-o $@ $< $(LIBNAME).a $(NL_LIBS) $(SECP_LIBS)
+VM_BENCH_BINS := $(patsubst tests/vm/%.c,$(O)/vm/%,$(wildcard tests/vm/*_bench.c))
+
 $(O)/bench: $(BENCH_SRCS) $(CORE_OBJS) $(COMMON_OBJS) $(LIBNAME).a
 	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes -o $@ $(BENCH_SRCS) $(COMMON_OBJS) $(LIBNAME).a $(NL_LIBS) $(SECP_LIBS)
 
@@ -144,8 +151,10 @@ demo: deps-quiet
 	@$(MAKE) --no-print-directory module userspace $(KSFT_BINS)
 	tests/vm/run-vm.sh --mode demo --kver $(KVER) --out $(O) --msg "$(MSG)"
 
-bench: deps-quiet $(O)/bench
+bench: deps-quiet
+	@$(MAKE) --no-print-directory $(O)/bench module $(VM_BENCH_BINS)
 	$(O)/bench
+	tests/vm/run-vm.sh --mode bench --kver $(KVER) --out $(O)
 
 clean:
 	rm -rf $(O)

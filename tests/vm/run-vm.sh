@@ -39,6 +39,10 @@ bins=()
 for b in "$top/$out"/ksft/*; do
 	[ -x "$b" ] && { cp "$b" "$root/mpcsign/ksft/"; bins+=("$b"); }
 done
+mkdir -p "$root/mpcsign/vm"
+for b in "$top/$out"/vm/*; do
+	[ -x "$b" ] && { cp "$b" "$root/mpcsign/vm/"; bins+=("$b"); }
+done
 if [ -x "$top/$out/mpcsign" ]; then
 	cp "$top/$out/mpcsign" "$root/mpcsign/"
 	bins+=("$top/$out/mpcsign")
