@@ -254,19 +254,85 @@ static void gej_mul_small_var(mpc_gej *r, const mpc_gej *a, uint32_t x)
 	*r = acc;
 }
 
-/* r = sum_j x^j * coms[j] (Horner), public data. */
-static void vss_eval_var(mpc_gej *r, const mpc_ge *coms, uint32_t t, uint32_t x)
-{
-	mpc_gej acc, tmp;
-	uint32_t j;
+/*
+ * VSS evaluation at all of x = 1..n (public data).
+ *
+ * Horner with a small x costs log2(x) doublings and a few additions per
+ * coefficient, n*(t-1) such steps for all n points.  Instead, f is first
+ * rewritten in the binomial basis, f(x) = sum_k c_k binom(x, k), where c_k is
+ * the k-th forward difference of f at 0; Horner works there too since
+ *   x binom(x, k) = (k+1) binom(x, k+1) + k binom(x, k),
+ * so multiplying g = sum_k c_k binom(x, k) by x maps c_k to k (c_k + c_{k-1}):
+ * about t^2/2 multiplications by small k.  Then f(1), f(2), ... follow from
+ * the difference table with t-1 point additions each.  Finally all values
+ * are made affine with a single field inversion.
+ */
+struct vss_ws {
+	mpc_gej *vals;	/* n: f(1..n) */
+	mpc_gej *c;	/* t: binomial-basis coefficients / difference table */
+	mpc_ge *ge;	/* n: affine values */
+	size_t size;
+};
 
-	mpc_gej_set_ge(&acc, &coms[t - 1]);
-	for (j = t - 1; j-- > 0;) {
-		gej_mul_small_var(&tmp, &acc, x);
-		acc = tmp;
-		gej_add_ge(&acc, &coms[j]);
+static int vss_ws_alloc(struct vss_ws *w, uint32_t n, uint32_t t)
+{
+	uint8_t *p;
+
+	w->size = sizeof(mpc_gej) * ((size_t)n + t) + sizeof(mpc_ge) * (size_t)n;
+	p = mpc_alloc(w->size);
+	w->vals = (mpc_gej *)p;
+	if (!p)
+		return 0;
+	w->c = w->vals + n;
+	w->ge = (mpc_ge *)(w->c + t);
+	return 1;
+}
+
+static void vss_ws_free(struct vss_ws *w)
+{
+	if (w->vals)
+		mpc_free_sensitive(w->vals, w->size);
+	w->vals = NULL;
+}
+
+/* w->vals[i] = sum_j (i+1)^j coms[j] for i < n; t >= 1. */
+static void vss_eval_all_var(struct vss_ws *w, const mpc_ge *coms, uint32_t t, uint32_t n)
+{
+	mpc_gej *c = w->c;
+	uint32_t m, k, x;
+
+	/* Horner in the binomial basis: after step m, g has degree m + 1 */
+	mpc_gej_set_ge(&c[0], &coms[t - 1]);
+	for (m = 0; m + 1 < t; m++) {
+		gej_mul_small_var(&c[m + 1], &c[m], m + 1);
+		for (k = m; k >= 1; k--) {
+			gej_add(&c[k], &c[k - 1]);
+			if (k > 1)
+				gej_mul_small_var(&c[k], &c[k], k);
+		}
+		mpc_gej_set_ge(&c[0], &coms[t - 2 - m]);
 	}
-	*r = acc;
+	/* c[k] = Delta^k f(0); step the difference table to x = 1..n */
+	for (x = 0; x < n; x++) {
+		for (k = 0; k + 1 < t; k++)
+			gej_add(&c[k], &c[k + 1]);
+		w->vals[x] = c[0];
+	}
+}
+
+/* Serialize w->vals[0..n) to out + stride*i (infinity as zeros) with one
+ * inversion; returns 1 if none is infinity. */
+static int vss_ser_all_var(uint8_t *out, size_t stride, struct vss_ws *w, uint32_t n)
+{
+	uint32_t i;
+	int ok = 1;
+
+	mpc_ge_set_all_gej_var(w->ge, w->vals, n);
+	for (i = 0; i < n; i++) {
+		ok &= !mpc_ge_is_infinity(&w->ge[i]);
+		ser_ge_inf(out + stride * (size_t)i, &w->ge[i]);
+	}
+	return ok;
 }
 
 static void tagged_init(struct mpc_sha256 *h, const char *tag, size_t taglen)
@@ -419,19 +485,21 @@ static int schnorr_sign_tagged(uint8_t sig[64], const char *prefix, const struct
 	return ok;
 }
 
-/* Verify, variable time (public data). */
-static int schnorr_verify_tagged_var(const uint8_t sig[64], const char *prefix,
-				     const struct msgpart *m, size_t nparts, const uint8_t pk[32])
+/*
+ * Verify, variable time (public data); p is lift_x(pk), the caller's if it
+ * has the point already.
+ */
+static int schnorr_verify_pt_var(const uint8_t sig[64], const char *prefix,
+				 const struct msgpart *m, size_t nparts, const uint8_t pk[32],
+				 const mpc_ge *p)
 {
 	struct mpc_sha256 h;
 	mpc_scalar s, e;
-	mpc_ge p, r;
+	mpc_ge r;
 	mpc_gej pj, rj;
 	mpc_fe rx;
 	uint8_t hb[32];
 
-	if (!mpc_ge_set_xonly(&p, pk))
-		return 0;
 	if (!mpc_fe_set_b32(&rx, sig))
 		return 0;
 	if (!mpc_scalar_set_b32(&s, sig + 32))
@@ -443,7 +511,7 @@ static int schnorr_verify_tagged_var(const uint8_t sig[64], const char *prefix,
 	mpc_sha256_final(&h, hb);
 	mpc_scalar_set_b32(&e, hb);
 	mpc_scalar_negate(&e, &e);
-	mpc_gej_set_ge(&pj, &p);
+	mpc_gej_set_ge(&pj, p);
 	mpc_ecmult(&rj, &pj, &e, &s);
 	if (mpc_gej_is_infinity(&rj))
 		return 0;
@@ -453,6 +521,16 @@ static int schnorr_verify_tagged_var(const uint8_t sig[64], const char *prefix,
 	if (mpc_fe_is_odd(&r.y))
 		return 0;
 	return mpc_fe_equal_var(&r.x, &rx);
+}
+
+static int schnorr_verify_tagged_var(const uint8_t sig[64], const char *prefix,
+				     const struct msgpart *m, size_t nparts, const uint8_t pk[32])
+{
+	mpc_ge p;
+
+	if (!mpc_ge_set_xonly(&p, pk))
+		return 0;
+	return schnorr_verify_pt_var(sig, prefix, m, nparts, pk, &p);
 }
 
 /* 33-byte zero-padded "BIP DKG/<name>" followed by the 4-byte id. */
@@ -503,16 +581,20 @@ static uint32_t certeq_verify_var(const uint8_t *hostpubkeys, uint32_t n, const 
 	return n;
 }
 
+/* com: finite; its x-only key lifts to com or -com (no square root needed). */
 static int pop_verify_var(const uint8_t pop[64], const mpc_ge *com, uint32_t id)
 {
 	uint8_t idb[4], px[32];
 	struct msgpart m[1] = { { idb, 4 } };
-	mpc_fe x = com->x;
+	mpc_ge p = *com;
 
 	put_be32(idb, id);
-	mpc_fe_normalize(&x);
-	mpc_fe_get_b32(px, &x);
-	return schnorr_verify_tagged_var(pop, POP_PREFIX, m, 1, px);
+	mpc_fe_normalize(&p.x);
+	mpc_fe_normalize(&p.y);
+	if (!mpc_ge_has_even_y(&p))
+		mpc_ge_neg(&p, &p);
+	mpc_fe_get_b32(px, &p.x);
+	return schnorr_verify_pt_var(pop, POP_PREFIX, m, 1, px, &p);
 }
 
 /* ---- host keys and parameters ---- */
@@ -817,6 +899,7 @@ int mpc_dkg_participant_step2(struct mpc_dkg_pstate *st, uint8_t pmsg2[64],
 			      const uint8_t aux_rand[32], struct mpc_dkg_error *err)
 {
 	struct playout l;
+	struct vss_ws w = { NULL, NULL, NULL, 0 };
 	mpc_scalar sk, pad, sum_pads, secshare, tweak, tmp;
 	mpc_ge *coms = NULL, *sum_coms, g;
 	mpc_gej acc, pj, pubtweak;
@@ -854,7 +937,9 @@ int mpc_dkg_participant_step2(struct mpc_dkg_pstate *st, uint8_t pmsg2[64],
 		goto out_sk;
 	}
 	coms = mpc_alloc(sizeof(*coms) * ((size_t)n + t));
-	if (!coms) {
+	if (!coms || !vss_ws_alloc(&w, n, t)) {
+		if (coms)
+			mpc_free_sensitive(coms, sizeof(*coms) * ((size_t)n + t));
 		ret = fail(err, MPC_DKG_ERR_NOMEM, MPC_DKG_R_NONE, MPC_DKG_NOBODY);
 		goto out_sk;
 	}
@@ -975,8 +1060,9 @@ int mpc_dkg_participant_step2(struct mpc_dkg_pstate *st, uint8_t pmsg2[64],
 		goto out;
 	}
 
-	/* Verify our share against the untweaked commitment (equivalent). */
-	vss_eval_var(&pj, sum_coms, t, id + 1);
+	/* All pubshares, untweaked; verify our share against ours (equivalent). */
+	vss_eval_all_var(&w, sum_coms, t, n);
+	pj = w.vals[id];
 	mpc_ecmult_gen(&acc, &secshare);
 	mpc_ge_set_gej(&g, &acc);
 	mpc_ge_serialize_compressed(buf33, &g);	/* secshare*G, public if valid */
@@ -998,13 +1084,11 @@ share_ok:
 	mpc_scalar_add(&secshare, &secshare, &tweak);
 	mpc_scalar_get_b32(b + l.secshare, &secshare);
 	ser_ge_inf(b + l.tpk, &sum_coms[0]);
-	for (i = 0; i < n; i++) {
-		vss_eval_var(&pj, sum_coms, t, i + 1);
-		if (mpc_gej_is_infinity(&pj)) {
-			ret = fail(err, MPC_DKG_ERR_INTERNAL, MPC_DKG_R_INFINITY, MPC_DKG_NOBODY);
-			goto out;
-		}
-		ser_gej_inf_var(b + l.pubshares + 33 * (size_t)i, &pj);
+	for (i = 0; i < n; i++)
+		gej_add(&w.vals[i], &pubtweak);
+	if (!vss_ser_all_var(b + l.pubshares, 33, &w, n)) {
+		ret = fail(err, MPC_DKG_ERR_INTERNAL, MPC_DKG_R_INFINITY, MPC_DKG_NOBODY);
+		goto out;
 	}
 
 	/* CertEq: sign the transcript */
@@ -1025,6 +1109,7 @@ out:
 	}
 	if (coms)
 		mpc_free_sensitive(coms, sizeof(*coms) * ((size_t)n + t));
+	vss_ws_free(&w);
 	mpc_scalar_clear(&pad);
 	mpc_scalar_clear(&sum_pads);
 	mpc_scalar_clear(&secshare);
@@ -1215,6 +1300,7 @@ static int recover(struct mpc_dkg_output *out, struct mpc_dkg_params *params_out
 		   struct mpc_dkg_error *err)
 {
 	struct mpc_dkg_params p;
+	struct vss_ws w = { NULL, NULL, NULL, 0 };
 	mpc_scalar sk, s, pad, tweak;
 	mpc_ge *coms = NULL, g;
 	mpc_gej acc, pubtweak, pj;
@@ -1282,13 +1368,16 @@ static int recover(struct mpc_dkg_output *out, struct mpc_dkg_params *params_out
 	}
 	mpc_ge_set_gej_var(&coms[0], &acc);
 	ser_ge_inf(out->thresh_pk, &coms[0]);
-	for (i = 0; i < n; i++) {
-		vss_eval_var(&pj, coms, t, i + 1);
-		if (mpc_gej_is_infinity(&pj)) {
-			ret = fail(err, MPC_DKG_ERR_INTERNAL, MPC_DKG_R_INFINITY, MPC_DKG_NOBODY);
-			goto out;
-		}
-		ser_gej_inf_var(out->pubshares + 33 * (size_t)i, &pj);
+	if (!vss_ws_alloc(&w, n, t)) {
+		ret = fail(err, MPC_DKG_ERR_NOMEM, MPC_DKG_R_NONE, MPC_DKG_NOBODY);
+		goto out;
+	}
+	vss_eval_all_var(&w, coms, t, n);
+	i = vss_ser_all_var(out->pubshares, 33, &w, n);
+	vss_ws_free(&w);
+	if (!i) {
+		ret = fail(err, MPC_DKG_ERR_INTERNAL, MPC_DKG_R_INFINITY, MPC_DKG_NOBODY);
+		goto out;
 	}
 	memset(out->secshare, 0, 32);
 
@@ -1496,6 +1585,7 @@ int mpc_dkg_coordinator_step1(struct mpc_dkg_cstate *st, uint8_t *cmsg1, size_t 
 			      const struct mpc_dkg_params *p, struct mpc_dkg_error *err)
 {
 	struct clayout l;
+	struct vss_ws w = { NULL, NULL, NULL, 0 };
 	mpc_ge *coms = NULL;
 	mpc_gej *sums = NULL, pj;
 	mpc_scalar *ess = NULL, s;
@@ -1520,7 +1610,7 @@ int mpc_dkg_coordinator_step1(struct mpc_dkg_cstate *st, uint8_t *cmsg1, size_t 
 	sums = mpc_alloc(sizeof(*sums) * (size_t)t);
 	ess = mpc_alloc(sizeof(*ess) * (size_t)n);
 	st->buf = mpc_alloc(l.total);
-	if (!coms || !sums || !ess || !st->buf) {
+	if (!coms || !sums || !ess || !st->buf || !vss_ws_alloc(&w, n, t)) {
 		ret = fail(err, MPC_DKG_ERR_NOMEM, MPC_DKG_R_NONE, MPC_DKG_NOBODY);
 		goto fail_state;
 	}
@@ -1556,15 +1646,16 @@ int mpc_dkg_coordinator_step1(struct mpc_dkg_cstate *st, uint8_t *cmsg1, size_t 
 			mpc_scalar_add(&ess[j], &ess[j], &s);
 		}
 	}
+	mpc_ge_set_all_gej_var(coms, sums, t);
 	for (j = 1; j < t; j++)
-		ser_gej_inf_var(c_ncs + 33 * (size_t)(j - 1), &sums[j]);
+		ser_ge_inf(c_ncs + 33 * (size_t)(j - 1), &coms[j]);
 	for (i = 0; i < n; i++)
 		mpc_scalar_get_b32(c_ess + 32 * (size_t)i, &ess[i]);
 
 	/* eq_input */
 	eq = st->buf + l.eq;
 	put_be32(eq, t);
-	ser_gej_inf_var(eq + 4, &sums[0]);
+	ser_ge_inf(eq + 4, &coms[0]);
 	memcpy(eq + 4 + 33, c_ncs, 33 * ((size_t)t - 1));
 	memcpy(eq + 4 + 33 * (size_t)t, p->hostpubkeys, 33 * (size_t)n);
 	memcpy(eq + 4 + 33 * (size_t)t + 33 * (size_t)n, c_pns, 33 * (size_t)n);
@@ -1575,8 +1666,6 @@ int mpc_dkg_coordinator_step1(struct mpc_dkg_cstate *st, uint8_t *cmsg1, size_t 
 		ret = fail(err, MPC_DKG_ERR_INTERNAL, MPC_DKG_R_INFINITY, MPC_DKG_NOBODY);
 		goto fail_state;
 	}
-	for (j = 0; j < t; j++)
-		parse_point_inf(&coms[j], eq + 4 + 33 * (size_t)j);
 	{
 		mpc_fe x = coms[0].x;
 
@@ -1596,13 +1685,10 @@ int mpc_dkg_coordinator_step1(struct mpc_dkg_cstate *st, uint8_t *cmsg1, size_t 
 	}
 	mpc_ge_set_gej_var(&coms[0], &pj);
 	ser_ge_inf(st->buf + l.tpk, &coms[0]);
-	for (i = 0; i < n; i++) {
-		vss_eval_var(&pj, coms, t, i + 1);
-		if (mpc_gej_is_infinity(&pj)) {
-			ret = fail(err, MPC_DKG_ERR_INTERNAL, MPC_DKG_R_INFINITY, MPC_DKG_NOBODY);
-			goto fail_state;
-		}
-		ser_gej_inf_var(st->buf + l.pubshares + 33 * (size_t)i, &pj);
+	vss_eval_all_var(&w, coms, t, n);
+	if (!vss_ser_all_var(st->buf + l.pubshares, 33, &w, n)) {
+		ret = fail(err, MPC_DKG_ERR_INTERNAL, MPC_DKG_R_INFINITY, MPC_DKG_NOBODY);
+		goto fail_state;
 	}
 	st->n = n;
 	st->t = t;
@@ -1618,6 +1704,7 @@ out:
 		mpc_free_sensitive(sums, sizeof(*sums) * (size_t)t);
 	if (ess)
 		mpc_free_sensitive(ess, sizeof(*ess) * (size_t)n);
+	vss_ws_free(&w);
 	return ret;
 }
 
@@ -1665,8 +1752,8 @@ int mpc_dkg_coordinator_investigate(uint8_t *cinvs, size_t cinvs_len,
 				    const uint8_t *const *pmsgs1, const size_t *pmsgs1_len, size_t count,
 				    const struct mpc_dkg_params *p, struct mpc_dkg_error *err)
 {
+	struct vss_ws w = { NULL, NULL, NULL, 0 };
 	mpc_ge *coms;
-	mpc_gej pj;
 	size_t clen;
 	uint32_t n, t, i, j, reason;
 
@@ -1681,27 +1768,32 @@ int mpc_dkg_coordinator_investigate(uint8_t *cinvs, size_t cinvs_len,
 	if (!dims_ok(n, t) || cinvs_len / clen != n || cinvs_len % clen)
 		return fail(err, MPC_DKG_ERR_INVALID_ARG, MPC_DKG_R_NONE, MPC_DKG_NOBODY);
 	coms = mpc_alloc(sizeof(*coms) * (size_t)t);
-	if (!coms)
+	if (!coms || !vss_ws_alloc(&w, n, t)) {
+		if (coms)
+			mpc_free_sensitive(coms, sizeof(*coms) * (size_t)t);
 		return fail(err, MPC_DKG_ERR_NOMEM, MPC_DKG_R_NONE, MPC_DKG_NOBODY);
+	}
 	for (j = 0; j < n; j++) {
 		const uint8_t *pm = pmsgs1[j];
 
 		if (!pm || pmsgs1_len[j] != mpc_dkg_pmsg1_len(n, t)) {
 			mpc_free_sensitive(coms, sizeof(*coms) * (size_t)t);
+			vss_ws_free(&w);
 			return fail(err, MPC_DKG_ERR_INVALID_ARG, MPC_DKG_R_NONE, j);
 		}
 		if (!pmsg1_parse(coms, pm, n, t, &reason)) {
 			mpc_free_sensitive(coms, sizeof(*coms) * (size_t)t);
+			vss_ws_free(&w);
 			return fail(err, MPC_DKG_ERR_FAULTY_PARTICIPANT, reason, j);
 		}
-		for (i = 0; i < n; i++) {
-			uint8_t *ci = cinvs + clen * (size_t)i;
-
-			memcpy(ci + 32 * (size_t)j, pm + 33 * (size_t)t + 97 + 32 * (size_t)i, 32);
-			vss_eval_var(&pj, coms, t, i + 1);
-			ser_gej_inf_var(ci + 32 * (size_t)n + 33 * (size_t)j, &pj);
-		}
+		for (i = 0; i < n; i++)
+			memcpy(cinvs + clen * (size_t)i + 32 * (size_t)j,
+			       pm + 33 * (size_t)t + 97 + 32 * (size_t)i, 32);
+		/* partial pubshares f_j(i+1) for all i (infinity allowed) */
+		vss_eval_all_var(&w, coms, t, n);
+		vss_ser_all_var(cinvs + 32 * (size_t)n + 33 * (size_t)j, clen, &w, n);
 	}
 	mpc_free_sensitive(coms, sizeof(*coms) * (size_t)t);
+	vss_ws_free(&w);
 	return MPC_DKG_OK;
 }

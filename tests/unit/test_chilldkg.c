@@ -1240,6 +1240,9 @@ int main(void)
 	test_report(ok, "random session n=5 t=3 (x%d): outputs agree, shares interpolate, recover",
 		    reps);
 	test_report(full_session(1, 1), "random session n=1 t=1");
+	/* pubshare tabulation edge cases: constant and linear polynomials */
+	test_report(full_session(7, 1), "random session n=7 t=1");
+	test_report(full_session(6, 2), "random session n=6 t=2");
 	test_report(full_session(12, 12), "random session n=12 t=12");
 	test_report(full_session(40, 27), "random session n=40 t=27");
 	if (getenv("MPC_DKG_BIG")) {
