@@ -169,14 +169,21 @@ static void test_mul(long n)
 	long i;
 	int ok_c = 1, ok_v = 1, ok_edge = 1;
 	uint8_t p33[33], k[32];
+	secp256k1_pubkey cur_pk;
+	mpc_ge cur;
 
-	/* a running random point: P_{i+1} = previous result (cheap, and random) */
+	/* a running random point: the next base is the previous result */
 	rand_seckey(k);
 	secp_gen(p33, k);
+	if (!secp256k1_ec_pubkey_parse(ctx, &cur_pk, p33, 33) || !mpc_ge_parse_compressed(&cur, p33)) {
+		TEST_FAIL("parse");
+		return;
+	}
 	for (i = 0; i < n + NEDGE * 3; i++) {
 		uint8_t s1[33], s2[33];
+		secp256k1_pubkey pk;
 		mpc_scalar sk;
-		mpc_ge p;
+		mpc_ge p, g;
 		mpc_gej pj, r;
 		int edge = i < NEDGE * 3;
 
@@ -184,29 +191,27 @@ static void test_mul(long n)
 			edge_scalar(k, (int)(i % NEDGE));
 		else
 			rand_seckey(k);
-		if (edge && i / NEDGE == 1) {
-			/* A = G */
-			mpc_ge_serialize_compressed(p33, &mpc_ge_generator);
-		} else if (edge && i / NEDGE == 2) {
-			mpc_ge ng;
-
-			mpc_ge_neg(&ng, &mpc_ge_generator);
-			mpc_ge_serialize_compressed(p33, &ng);
+		if (edge && i / NEDGE > 0) {
+			/* A = G, then A = -G */
+			if (i / NEDGE == 1)
+				p = mpc_ge_generator;
+			else
+				mpc_ge_neg(&p, &mpc_ge_generator);
+			mpc_ge_serialize_compressed(p33, &p);
+			secp_mul(s1, p33, k);
+		} else {
+			p = cur;
+			pk = cur_pk;
+			if (secp256k1_ec_pubkey_tweak_mul(ctx, &pk, k))
+				ser_secp(s1, &pk);
+			else
+				memset(s1, 0, 33);
 		}
-		if (!mpc_ge_parse_compressed(&p, p33)) {
-			TEST_FAIL("parse");
-			break;
-		}
-		secp_mul(s1, p33, k);
 		mpc_scalar_set_b32(&sk, k);
 		mpc_ecmult_const(&r, &p, &sk);
-		{
-			mpc_ge g;
-
-			mpc_ge_set_gej(&g, &r);
-			if (!mpc_ge_serialize_compressed(s2, &g))
-				memset(s2, 0, 33);
-		}
+		mpc_ge_set_gej(&g, &r);
+		if (!mpc_ge_serialize_compressed(s2, &g))
+			memset(s2, 0, 33);
 		if (edge)
 			ok_edge &= memcmp(s1, s2, 33) == 0;
 		else
@@ -225,8 +230,10 @@ static void test_mul(long n)
 			ok_edge &= memcmp(s1, s2, 33) == 0;
 		else
 			ok_v &= memcmp(s1, s2, 33) == 0;
-		if (!edge && s1[0])
-			memcpy(p33, s1, 33);
+		if (!edge && s1[0]) {
+			cur_pk = pk;
+			cur = g;
+		}
 	}
 	test_report(ok_c, "ecmult: %ld ecmult_const vs secp256k1_ec_pubkey_tweak_mul", n);
 	test_report(ok_v, "ecmult: %ld ecmult(na only) vs secp256k1_ec_pubkey_tweak_mul", n);
