@@ -614,20 +614,105 @@ void mpc_ecmult(mpc_gej *r, const mpc_gej *a, const mpc_scalar *na, const mpc_sc
 	ecmult_strauss(r, a, &dg);
 }
 
+/*
+ * ecmult_multi_var: Strauss over batches of MULTI_BATCH points sharing the
+ * doublings.  Per point: GLV split, two wNAFs (window 5), 8 odd multiples
+ * (Jacobian, then the tables of the whole batch are made affine with one
+ * inversion); the lambda half uses (beta*x, y) at addition time.
+ */
+#define MULTI_BATCH 16
+
+struct multi_ws {
+	mpc_gej tj[MULTI_BATCH * A_TABLE_SIZE];
+	mpc_ge ta[MULTI_BATCH * A_TABLE_SIZE];
+	int16_t wnaf[2 * MULTI_BATCH][WNAF_LEN];
+	int neg[2 * MULTI_BATCH];
+};
+
+static void multi_batch(mpc_gej *r, struct multi_ws *ws, const mpc_ge *pt,
+			const mpc_scalar *sc, size_t count)
+{
+	size_t i, m = 0;
+	int len = 0, bit, j;
+	mpc_gej acc, d;
+	mpc_ge e;
+
+	for (i = 0; i < count; i++) {
+		mpc_scalar k1, k2;
+		mpc_gej *t = ws->tj + m * A_TABLE_SIZE;
+		int l;
+
+		if (pt[i].infinity || mpc_scalar_is_zero(&sc[i]))
+			continue;
+		mpc_scalar_split_lambda(&k1, &k2, &sc[i]);
+		ws->neg[2 * m] = mpc_scalar_is_high(&k1);
+		if (ws->neg[2 * m])
+			mpc_scalar_negate(&k1, &k1);
+		ws->neg[2 * m + 1] = mpc_scalar_is_high(&k2);
+		if (ws->neg[2 * m + 1])
+			mpc_scalar_negate(&k2, &k2);
+		l = wnaf_var(ws->wnaf[2 * m], &k1, WINDOW_A);
+		if (l > len)
+			len = l;
+		l = wnaf_var(ws->wnaf[2 * m + 1], &k2, WINDOW_A);
+		if (l > len)
+			len = l;
+		mpc_gej_set_ge(&t[0], &pt[i]);
+		mpc_gej_double_var(&d, &t[0]);
+		for (j = 1; j < A_TABLE_SIZE; j++)
+			mpc_gej_add_var(&t[j], &t[j - 1], &d);
+		m++;
+	}
+	mpc_gej_set_infinity(r);
+	if (!m)
+		return;
+	mpc_ge_set_all_gej_var(ws->ta, ws->tj, m * A_TABLE_SIZE);
+	mpc_gej_set_infinity(&acc);
+	for (bit = len - 1; bit >= 0; bit--) {
+		mpc_gej_double_var(&acc, &acc);
+		for (i = 0; i < 2 * m; i++) {
+			int v = ws->wnaf[i][bit];
+			const mpc_ge *te;
+
+			if (!v)
+				continue;
+			te = &ws->ta[(i / 2) * A_TABLE_SIZE + ((v < 0 ? -v : v) - 1) / 2];
+			e = *te;
+			if (i & 1)
+				mpc_fe_mul(&e.x, &te->x, &fe_beta);
+			if ((v < 0) ^ ws->neg[i])
+				mpc_fe_negate_inl(&e.y, &te->y, 1);
+			mpc_gej_add_ge_var(&acc, &acc, &e);
+		}
+	}
+	*r = acc;
+}
+
 int mpc_ecmult_multi_var(mpc_gej *r, const mpc_ge *pt, const mpc_scalar *sc,
 			 size_t count, const mpc_scalar *ng)
 {
-	mpc_gej acc, t, p;
+	struct multi_ws *ws = NULL;
+	mpc_gej acc, t;
 	size_t i;
 
 	mpc_gej_set_infinity(&acc);
-	if (ng)
-		mpc_ecmult(&acc, NULL, NULL, ng);
-	for (i = 0; i < count; i++) {
-		mpc_gej_set_ge(&p, &pt[i]);
-		mpc_ecmult(&t, &p, &sc[i], NULL);
+	if (count) {
+		ws = mpc_alloc(sizeof(*ws));
+		if (!ws)
+			return -ENOMEM;
+	}
+	for (i = 0; i < count; i += MULTI_BATCH) {
+		size_t c = count - i < MULTI_BATCH ? count - i : MULTI_BATCH;
+
+		multi_batch(&t, ws, pt + i, sc + i, c);
 		mpc_gej_add_var(&acc, &acc, &t);
 	}
+	if (ng) {
+		mpc_ecmult(&t, NULL, NULL, ng);
+		mpc_gej_add_var(&acc, &acc, &t);
+	}
+	if (ws)
+		mpc_free_sensitive(ws, sizeof(*ws));
 	*r = acc;
 	return 0;
 }

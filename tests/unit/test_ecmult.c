@@ -353,6 +353,75 @@ static void test_infinity_inputs(void)
 	test_report(ok, "ecmult: infinity inputs and results, init/exit/init");
 }
 
+/* ecmult_multi_var with 0..40 points (batches of 16) vs libsecp256k1:
+ * sum of tweak_muls, combined, plus ng*G; duplicate, negated and infinite
+ * points and zero scalars included. */
+static void test_multi(int rounds)
+{
+	int ok = 1, rnd;
+
+	for (rnd = 0; rnd < rounds; rnd++) {
+		enum { MAXP = 41 };
+		mpc_ge pts[MAXP];
+		mpc_scalar sc[MAXP], sng;
+		secp256k1_pubkey terms[MAXP + 1];
+		const secp256k1_pubkey *ins[MAXP + 1];
+		size_t cnt = (size_t)(test_rand64() % MAXP), i, nt = 0;
+		uint8_t k[32], p33[33], s1[33], s2[33];
+		int use_ng = (int)(test_rand64() & 1);
+		mpc_gej r;
+
+		for (i = 0; i < cnt; i++) {
+			int kind = (int)(test_rand64() % 8);
+
+			rand_seckey(k);
+			secp_gen(p33, k);
+			if (kind == 0 && i > 0) {
+				pts[i] = pts[i - 1];			/* duplicate */
+			} else if (kind == 1 && i > 0) {
+				mpc_ge_neg(&pts[i], &pts[i - 1]);	/* negation */
+			} else if (kind == 2) {
+				mpc_ge_set_infinity(&pts[i]);
+			} else if (!mpc_ge_parse_compressed(&pts[i], p33)) {
+				TEST_FAIL("parse");
+			}
+			rand_seckey(k);
+			if (kind == 3)
+				memset(k, 0, 32);
+			mpc_scalar_set_b32(&sc[i], k);
+			if (!pts[i].infinity && !mpc_scalar_is_zero(&sc[i])) {
+				mpc_ge_serialize_compressed(p33, &pts[i]);
+				if (secp256k1_ec_pubkey_parse(ctx, &terms[nt], p33, 33) &&
+				    secp256k1_ec_pubkey_tweak_mul(ctx, &terms[nt], k))
+					nt++;
+				else
+					TEST_FAIL("libsecp term");
+			}
+		}
+		rand_seckey(k);
+		mpc_scalar_set_b32(&sng, k);
+		if (use_ng) {
+			if (!secp256k1_ec_pubkey_create(ctx, &terms[nt], k))
+				TEST_FAIL("create");
+			nt++;
+		}
+		ok &= mpc_ecmult_multi_var(&r, pts, sc, cnt, use_ng ? &sng : NULL) == 0;
+		ser_gej(s2, &r);
+		memset(s1, 0, 33);
+		for (i = 0; i < nt; i++)
+			ins[i] = &terms[i];
+		if (nt) {
+			secp256k1_pubkey sum;
+
+			if (secp256k1_ec_pubkey_combine(ctx, &sum, ins, nt))
+				ser_secp(s1, &sum);
+		}
+		ok &= memcmp(s1, s2, 33) == 0;
+	}
+	test_report(ok, "ecmult: %d ecmult_multi_var (0..40 points, duplicates, negations, "
+		    "infinity, zero scalars) vs libsecp256k1 tweak_mul + combine", rounds);
+}
+
 int main(void)
 {
 	long n = iters();
@@ -367,6 +436,7 @@ int main(void)
 	test_gen(n);
 	test_mul(n);
 	test_double_mul(n / 10 > 1000 ? n / 10 : 1000);
+	test_multi(n / 500 > 50 ? (int)(n / 500) : 50);
 	mpc_ecmult_exit();
 	secp256k1_context_destroy(ctx);
 	return test_exit();
