@@ -14,7 +14,8 @@
  * ecmult_const + conversion + x vs secp256k1_ecdh with a hash callback that
  * copies x; bip340_verify takes the 32-byte key like ours, so libsecp256k1's
  * side includes secp256k1_xonly_pubkey_parse (the _vs_preparsed_key line
- * leaves it out).  At the end, bench_dkg.c's lines if it is linked in.
+ * leaves it out).  At the end, the lines of bench_frost.c and bench_dkg.c
+ * when they are linked in.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +29,8 @@
 #include "core/bip340.h"
 #include "test.h"
 
-/* tests/bench/bench_dkg.c (ChillDKG costs), if it is there */
+/* the other bench files (tests/bench/bench_frost.c, bench_dkg.c), if linked */
+void bench_frost_run(void) __attribute__((__weak__));
 void bench_dkg_run(void) __attribute__((__weak__));
 
 #define NKEYS 64
@@ -396,6 +398,8 @@ int main(void)
 	report("field_mul", femul_ours, NULL, 200000);
 	report("field_sqr", fesqr_ours, NULL, 200000);
 	report("field_sqrt", fesqrt_ours, NULL, 2000);
+	if (bench_frost_run)
+		bench_frost_run();
 	if (bench_dkg_run)
 		bench_dkg_run();
 	secp256k1_context_destroy(ctx);
