@@ -653,4 +653,88 @@ TEST_F(frost, foreign_uid_refused)
 	delete_all(self->h, &d);
 }
 
+static int contains(const void *hay, size_t len, const uint8_t needle[32])
+{
+	const uint8_t *p = hay;
+	size_t i;
+
+	for (i = 0; i + 32 <= len; i++)
+		if (!memcmp(p + i, needle, 32))
+			return 1;
+	return 0;
+}
+
+/*
+ * The share of an imported key (known to this test, the dealer) appears in
+ * no output of KEY_IMPORT, KEY_INFO, NONCE_GEN or SIGN: every output struct
+ * and buffer is scanned for it.
+ */
+TEST_F(frost, secret_share_never_returned)
+{
+	const uint32_t ids[] = { 0, 1 };
+	struct dealer d;
+	struct mpcsign_key_import ki;
+	struct mpcsign_key_info info;
+	struct mpcsign_nonce_gen ng;
+	struct mpcsign_sign sg;
+	uint8_t pubs[MAXN][33], agg[66], other[66];
+	uint32_t other_nonce;
+	int fd = mpcsign_fd(self->h);
+
+	deal(&d, 2, 3);
+	memset(&ki, 0, sizeof(ki));
+	ki.size = sizeof(ki);
+	ki.t = 2;
+	ki.n = 3;
+	ki.pubshares = (uintptr_t)d.pub;
+	ki.pubshares_len = 3 * 33;
+	memcpy(ki.secshare, d.sec[0], 32);
+	memcpy(ki.thresh_pk, d.thresh_pk, 33);
+	ASSERT_EQ(0, ioctl(fd, MPCSIGN_IOC_KEY_IMPORT, &ki));
+	EXPECT_FALSE(contains(&ki, sizeof(ki), d.sec[0]));	/* wiped on the way out */
+	d.handle[0] = ki.handle;
+	ASSERT_EQ(0, mpcsign_key_import(self->h, 1, 2, 3, d.sec[1], d.thresh_pk,
+					(const uint8_t (*)[33])d.pub, &d.handle[1]));
+	ASSERT_EQ(0, mpcsign_key_import(self->h, 2, 2, 3, d.sec[2], d.thresh_pk,
+					(const uint8_t (*)[33])d.pub, &d.handle[2]));
+
+	memset(&info, 0, sizeof(info));
+	info.size = sizeof(info);
+	info.handle = d.handle[0];
+	info.pubshares = (uintptr_t)pubs;
+	info.pubshares_len = sizeof(pubs);
+	ASSERT_EQ(0, ioctl(fd, MPCSIGN_IOC_KEY_INFO, &info));
+	EXPECT_FALSE(contains(&info, sizeof(info), d.sec[0]));
+	EXPECT_FALSE(contains(pubs, sizeof(pubs), d.sec[0]));
+
+	memset(&ng, 0, sizeof(ng));
+	ng.size = sizeof(ng);
+	ng.key_handle = d.handle[0];
+	ASSERT_EQ(0, ioctl(fd, MPCSIGN_IOC_NONCE_GEN, &ng));
+	EXPECT_FALSE(contains(&ng, sizeof(ng), d.sec[0]));
+	ASSERT_EQ(0, mpcsign_nonce_gen(self->h, d.handle[1], NULL, other, &other_nonce));
+	{
+		uint8_t both[2][66];
+
+		memcpy(both[0], ng.pubnonce, 66);
+		memcpy(both[1], other, 66);
+		ASSERT_EQ(0, mpcsign_coord_nonce_agg(agg, (const uint8_t (*)[66])both, 2, NULL));
+	}
+	memset(&sg, 0, sizeof(sg));
+	sg.size = sizeof(sg);
+	sg.nonce_handle = ng.nonce_handle;
+	sg.num_signers = 2;
+	sg.ids = (uintptr_t)ids;
+	sg.pubshares = (uintptr_t)d.pub;
+	sg.msg = (uintptr_t)"message";
+	sg.msg_len = 7;
+	memcpy(sg.aggnonce, agg, 66);
+	ASSERT_EQ(0, ioctl(fd, MPCSIGN_IOC_SIGN, &sg));
+	EXPECT_FALSE(contains(&sg, sizeof(sg), d.sec[0]));
+	mpcsign_sign(self->h, other_nonce, &(struct mpcsign_session){ .n = 3, .t = 2,
+		     .thresh_pk = d.thresh_pk, .num_signers = 2, .ids = ids,
+		     .pubshares = (const uint8_t (*)[33])d.pub, .aggnonce = agg }, other, NULL);
+	delete_all(self->h, &d);
+}
+
 TEST_HARNESS_MAIN
