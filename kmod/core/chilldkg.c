@@ -568,18 +568,6 @@ static int certeq_verify_one_var(const uint8_t sig[64], const char *tag,
 	return schnorr_verify_tagged_var(sig, "BIP0340", m, 2, hostpubkey + 1);
 }
 
-/* Returns n if all n signatures are valid, else the first invalid index. */
-static uint32_t certeq_verify_var(const uint8_t *hostpubkeys, uint32_t n, const uint8_t *x,
-				  size_t xlen, const uint8_t *cert)
-{
-	uint32_t i;
-
-	for (i = 0; i < n; i++)
-		if (!certeq_verify_one_var(cert + 64 * (size_t)i, CERTEQ_TAG,
-					   hostpubkeys + 33 * (size_t)i, i, x, xlen))
-			return i;
-	return n;
-}
 
 /* com: finite; its x-only key lifts to com or -com (no square root needed). */
 static int pop_verify_var(const uint8_t pop[64], const mpc_ge *com, uint32_t id)
@@ -595,6 +583,283 @@ static int pop_verify_var(const uint8_t pop[64], const mpc_ge *com, uint32_t id)
 		mpc_ge_neg(&p, &p);
 	mpc_fe_get_b32(px, &p.x);
 	return schnorr_verify_pt_var(pop, POP_PREFIX, m, 1, px, &p);
+}
+
+/*
+ * ---- batch verification of many BIP340 signatures (public data) ----
+ *
+ * For signatures (r_i, s_i) on keys P_i with challenges e_i, and randomizers
+ * a_0 = 1, a_i 128-bit, derived from a hash of all signatures, keys and
+ * challenges:  sum a_i R_i + sum (a_i e_i) P_i == (sum a_i s_i) G  with
+ * R_i = lift_x(r_i).  Valid signatures always pass; a set with an invalid
+ * one passes with probability about 2^-128.  The left side is one
+ * Strauss-wNAF multi-multiplication (shared doublings, window 5, all tables
+ * affine through one inversion).  Signatures go in chunks of BV_CHUNK; when
+ * a chunk fails (or memory is short), its signatures are verified one by
+ * one, so the first invalid index is still the one reported.
+ */
+#define BV_CHUNK 32
+#define BV_WNAF_LEN 257
+#define BV_TAB 8		/* odd multiples 1..15 of each point */
+
+enum { BV_POP, BV_CERTEQ };
+
+struct bv_src {
+	int kind;
+	const uint8_t *sigs;		/* 64 bytes each */
+	uint32_t skip;			/* index not to verify (or MPC_DKG_NOBODY) */
+	const mpc_ge *coms;		/* BV_POP: the keys as points */
+	const char *tag;		/* BV_CERTEQ: message tag, keys, data */
+	const uint8_t *hostpubkeys;
+	const uint8_t *x;
+	size_t xlen;
+};
+
+struct bv_item {
+	mpc_ge r, p;
+	mpc_scalar s, e;
+	uint8_t pk[32];
+};
+
+struct bv_ws {
+	struct bv_item *it;	/* BV_CHUNK */
+	mpc_ge *pts;		/* 2 BV_CHUNK */
+	mpc_scalar *sc;		/* 2 BV_CHUNK */
+	int8_t *dig;		/* 2 BV_CHUNK * BV_WNAF_LEN */
+	mpc_gej *tj;		/* 2 BV_CHUNK * BV_TAB */
+	mpc_ge *tab;		/* 2 BV_CHUNK * BV_TAB */
+	size_t size;
+};
+
+static int bv_ws_alloc(struct bv_ws *w)
+{
+	const size_t np = 2 * BV_CHUNK;
+	size_t o_pts, o_sc, o_tj, o_tab, o_dig;
+	uint8_t *b;
+
+	o_pts = sizeof(struct bv_item) * BV_CHUNK;
+	o_sc = o_pts + sizeof(mpc_ge) * np;
+	o_tj = o_sc + sizeof(mpc_scalar) * np;
+	o_tab = o_tj + sizeof(mpc_gej) * np * BV_TAB;
+	o_dig = o_tab + sizeof(mpc_ge) * np * BV_TAB;
+	w->size = o_dig + np * BV_WNAF_LEN;
+	b = mpc_alloc(w->size);
+	w->it = (struct bv_item *)b;
+	if (!b)
+		return 0;
+	w->pts = (mpc_ge *)(b + o_pts);
+	w->sc = (mpc_scalar *)(b + o_sc);
+	w->tj = (mpc_gej *)(b + o_tj);
+	w->tab = (mpc_ge *)(b + o_tab);
+	w->dig = (int8_t *)(b + o_dig);
+	return 1;
+}
+
+static void bv_ws_free(struct bv_ws *w)
+{
+	if (w->it)
+		mpc_free_sensitive(w->it, w->size);
+	w->it = NULL;
+}
+
+/* Width-5 NAF of a scalar: d[i] odd in [-15, 15] or 0; returns the length. */
+static int bv_wnaf5(int8_t *d, const mpc_scalar *a)
+{
+	unsigned int bit = 0, carry = 0, now;
+	int len = 0, word;
+
+	memset(d, 0, BV_WNAF_LEN);
+	while (bit < 256) {
+		if (mpc_scalar_get_bits(a, bit, 1) == carry) {
+			bit++;
+			continue;
+		}
+		now = 256 - bit < 5 ? 256 - bit : 5;
+		word = (int)(mpc_scalar_get_bits(a, bit, now) + carry);
+		carry = (unsigned int)(word >> 4) & 1;
+		word -= (int)(carry << 5);
+		d[bit] = (int8_t)word;
+		len = (int)bit + 1;
+		bit += now;
+	}
+	if (carry) {
+		d[256] = 1;
+		len = 257;
+	}
+	return len;
+}
+
+/* r = sum sc[j] pts[j], j < cnt (finite points), variable time. */
+static void bv_strauss(mpc_gej *r, struct bv_ws *w, uint32_t cnt)
+{
+	mpc_gej acc, d;
+	mpc_ge e;
+	uint32_t j, i;
+	int len = 0, l, b;
+
+	for (j = 0; j < cnt; j++) {
+		mpc_gej *t = w->tj + BV_TAB * (size_t)j;
+
+		l = bv_wnaf5(w->dig + BV_WNAF_LEN * (size_t)j, &w->sc[j]);
+		if (l > len)
+			len = l;
+		mpc_gej_set_ge(&t[0], &w->pts[j]);
+		mpc_gej_double_var(&d, &t[0]);
+		for (i = 1; i < BV_TAB; i++)
+			mpc_gej_add_var(&t[i], &t[i - 1], &d);
+	}
+	mpc_ge_set_all_gej_var(w->tab, w->tj, BV_TAB * (size_t)cnt);
+	mpc_gej_set_infinity(&acc);
+	for (b = len - 1; b >= 0; b--) {
+		gej_double(&acc);
+		for (j = 0; j < cnt; j++) {
+			int v = w->dig[BV_WNAF_LEN * (size_t)j + (size_t)b];
+
+			if (!v)
+				continue;
+			e = w->tab[BV_TAB * (size_t)j + (size_t)(((v < 0 ? -v : v) - 1) / 2)];
+			if (v < 0)
+				mpc_ge_neg(&e, &e);
+			gej_add_ge(&acc, &e);
+		}
+	}
+	*r = acc;
+}
+
+/* Key, R, s and challenge of signature i; 0 if it cannot be valid. */
+static int bv_prepare(struct bv_item *it, const struct bv_src *src, uint32_t i)
+{
+	const uint8_t *sig = src->sigs + 64 * (size_t)i;
+	struct mpc_sha256 h;
+	uint8_t hb[32], head[MSG_HEAD_LEN];
+
+	if (src->kind == BV_POP) {
+		it->p = src->coms[i];
+		mpc_fe_normalize(&it->p.x);
+		mpc_fe_normalize(&it->p.y);
+		if (!mpc_ge_has_even_y(&it->p))
+			mpc_ge_neg(&it->p, &it->p);
+		mpc_fe_get_b32(it->pk, &it->p.x);
+		prefixed_tag_init(&h, POP_PREFIX, "/challenge");
+	} else {
+		memcpy(it->pk, src->hostpubkeys + 33 * (size_t)i + 1, 32);
+		if (!mpc_ge_set_xonly(&it->p, it->pk))
+			return 0;
+		prefixed_tag_init(&h, "BIP0340", "/challenge");
+	}
+	if (!mpc_ge_set_xonly(&it->r, sig) || !mpc_scalar_set_b32(&it->s, sig + 32))
+		return 0;
+	mpc_sha256_update(&h, sig, 32);
+	mpc_sha256_update(&h, it->pk, 32);
+	if (src->kind == BV_POP) {
+		put_be32(hb, i);
+		mpc_sha256_update(&h, hb, 4);
+	} else {
+		msg_head(head, src->tag, i);
+		mpc_sha256_update(&h, head, MSG_HEAD_LEN);
+		mpc_sha256_update(&h, src->x, src->xlen);
+	}
+	mpc_sha256_final(&h, hb);
+	mpc_scalar_set_b32(&it->e, hb);
+	return 1;
+}
+
+static int bv_verify_one(const struct bv_src *src, uint32_t i)
+{
+	const uint8_t *sig = src->sigs + 64 * (size_t)i;
+
+	if (src->kind == BV_POP)
+		return pop_verify_var(sig, &src->coms[i], i);
+	return certeq_verify_one_var(sig, src->tag, src->hostpubkeys + 33 * (size_t)i, i,
+				     src->x, src->xlen);
+}
+
+/* 1 if all signatures in [lo, hi) (but src->skip) pass the batch check. */
+static int bv_batch(struct bv_ws *w, const struct bv_src *src, uint32_t lo, uint32_t hi)
+{
+	struct mpc_sha256 h;
+	mpc_scalar a, gs, tmp;
+	mpc_gej lhs, rhs;
+	uint8_t seed[32], buf[36];
+	uint32_t i, m = 0, k;
+
+	for (i = lo; i < hi; i++) {
+		if (i == src->skip)
+			continue;
+		if (!bv_prepare(&w->it[m], src, i))
+			return 0;
+		m++;
+	}
+	if (!m)
+		return 1;
+	mpc_sha256_tagged_init(&h, TAGLEN("mpcsign/batch verify"));
+	for (i = lo, k = 0; i < hi; i++) {
+		if (i == src->skip)
+			continue;
+		mpc_sha256_update(&h, src->sigs + 64 * (size_t)i, 64);
+		mpc_sha256_update(&h, w->it[k].pk, 32);
+		mpc_scalar_get_b32(buf, &w->it[k].e);
+		mpc_sha256_update(&h, buf, 32);
+		k++;
+	}
+	mpc_sha256_final(&h, seed);
+	mpc_scalar_set_int(&gs, 0);
+	for (k = 0; k < m; k++) {
+		struct bv_item *it = &w->it[k];
+
+		if (k == 0) {
+			mpc_scalar_set_int(&a, 1);
+		} else {
+			memcpy(buf, seed, 32);
+			put_be32(buf + 32, k);
+			mpc_sha256(buf, buf, 36);
+			memset(buf, 0, 16);	/* 128-bit randomizer */
+			mpc_scalar_set_b32(&a, buf);
+			if (mpc_scalar_is_zero(&a))
+				mpc_scalar_set_int(&a, 1);
+		}
+		w->pts[2 * k] = it->r;
+		w->sc[2 * k] = a;
+		w->pts[2 * k + 1] = it->p;
+		mpc_scalar_mul(&w->sc[2 * k + 1], &a, &it->e);
+		mpc_scalar_mul(&tmp, &a, &it->s);
+		mpc_scalar_add(&gs, &gs, &tmp);
+	}
+	bv_strauss(&lhs, w, 2 * m);
+	mpc_ecmult(&rhs, NULL, NULL, &gs);
+	return mpc_gej_eq_var(&lhs, &rhs);
+}
+
+/* First index < limit (but src->skip) whose signature is invalid, or limit. */
+static uint32_t bv_first_invalid(const struct bv_src *src, uint32_t limit)
+{
+	struct bv_ws w = { NULL, NULL, NULL, NULL, NULL, NULL, 0 };
+	uint32_t lo, hi, i;
+	int have = bv_ws_alloc(&w);
+
+	for (lo = 0; lo < limit; lo = hi) {
+		hi = limit - lo > BV_CHUNK ? lo + BV_CHUNK : limit;
+		if (have && bv_batch(&w, src, lo, hi))
+			continue;
+		for (i = lo; i < hi; i++) {
+			if (i != src->skip && !bv_verify_one(src, i)) {
+				bv_ws_free(&w);
+				return i;
+			}
+		}
+	}
+	bv_ws_free(&w);
+	return limit;
+}
+
+/* Returns n if all n signatures are valid, else the first invalid index. */
+static uint32_t certeq_verify_var(const uint8_t *hostpubkeys, uint32_t n, const uint8_t *x,
+				  size_t xlen, const uint8_t *cert)
+{
+	struct bv_src src = { BV_CERTEQ, cert, MPC_DKG_NOBODY, NULL, CERTEQ_TAG, hostpubkeys,
+			      x, xlen };
+
+	return bv_first_invalid(&src, n);
 }
 
 /* ---- host keys and parameters ---- */
@@ -1009,17 +1274,23 @@ int mpc_dkg_participant_step2(struct mpc_dkg_pstate *st, uint8_t pmsg2[64],
 			   MPC_DKG_R_UNEXPECTED_COM_TO_SECRET, MPC_DKG_NOBODY);
 		goto out;
 	}
-	for (i = 0; i < n; i++) {
-		if (i == id)
-			continue;
-		if (mpc_ge_is_infinity(&coms[i])) {
+	/* the first i != id with an infinite commitment or an invalid pop */
+	{
+		struct bv_src src = { BV_POP, c_pops, id, coms, NULL, NULL, NULL, 0 };
+		uint32_t lim, bad;
+
+		for (lim = 0; lim < n; lim++)
+			if (lim != id && mpc_ge_is_infinity(&coms[lim]))
+				break;
+		bad = bv_first_invalid(&src, lim);
+		if (bad < lim) {
 			ret = fail(err, MPC_DKG_ERR_FAULTY_PARTICIPANT_OR_COORDINATOR,
-				   MPC_DKG_R_INVALID_COMMITMENT, i);
+				   MPC_DKG_R_INVALID_POP, bad);
 			goto out;
 		}
-		if (!pop_verify_var(c_pops + 64 * (size_t)i, &coms[i], i)) {
+		if (lim < n) {
 			ret = fail(err, MPC_DKG_ERR_FAULTY_PARTICIPANT_OR_COORDINATOR,
-				   MPC_DKG_R_INVALID_POP, i);
+				   MPC_DKG_R_INVALID_COMMITMENT, lim);
 			goto out;
 		}
 	}

@@ -1159,6 +1159,97 @@ static int blame_session(uint32_t n, uint32_t t)
 	return ok;
 }
 
+/*
+ * Signatures are batch-verified in chunks of 32: a bad proof of possession or
+ * certificate signature past the first chunk must still be found, the first
+ * bad index blamed, and the order against infinite commitments kept.
+ */
+static int batch_blame_session(uint32_t n, uint32_t t)
+{
+	struct session s;
+	struct mpc_dkg_error e;
+	struct mpc_dkg_output o;
+	uint8_t (*pm2)[64], aux[32] = { 5 }, *c, *c2, *rd;
+	const uint8_t **acks;
+	size_t *lens, pops = 33 * (size_t)n + 33 * ((size_t)t - 1), c2l = mpc_dkg_cmsg2_len(n);
+	size_t rdl = mpc_dkg_recovery_data_len(n, t);
+	uint32_t i, k = n - 2, j = n - 5;
+	int ok = 1, r;
+
+	if (!session_round1(&s, n, t, 0))
+		return 0;
+	c = malloc(s.c1l);
+	pm2 = calloc(n, 64);
+	/* (a) bad pop of k: blamed */
+	memcpy(c, s.c1, s.c1l);
+	c[pops + 64 * (size_t)k + 40] ^= 1;
+	r = mpc_dkg_participant_step2(&s.st[0], pm2[0], s.sk[0], c, s.c1l, aux, &e);
+	ok &= r == MPC_DKG_ERR_FAULTY_PARTICIPANT_OR_COORDINATOR &&
+	      e.reason == MPC_DKG_R_INVALID_POP && e.participant_id == k;
+	/* (b) and an infinite commitment of j < k: j is blamed */
+	memset(c + 33 * (size_t)j, 0, 33);
+	r = mpc_dkg_participant_step2(&s.st[1], pm2[1], s.sk[1], c, s.c1l, aux, &e);
+	ok &= r == MPC_DKG_ERR_FAULTY_PARTICIPANT_OR_COORDINATOR &&
+	      e.reason == MPC_DKG_R_INVALID_COMMITMENT && e.participant_id == j;
+	/* (c) and a bad pop of 3 < j: 3 is blamed */
+	c[pops + 64 * 3 + 7] ^= 0x80;
+	r = mpc_dkg_participant_step2(&s.st[2], pm2[2], s.sk[2], c, s.c1l, aux, &e);
+	ok &= r == MPC_DKG_ERR_FAULTY_PARTICIPANT_OR_COORDINATOR &&
+	      e.reason == MPC_DKG_R_INVALID_POP && e.participant_id == 3;
+	/* (d) a participant does not check its own pop */
+	memcpy(c, s.c1, s.c1l);
+	c[pops + 64 * 3 + 7] ^= 0x80;
+	ok &= !mpc_dkg_participant_step2(&s.st[3], pm2[3], s.sk[3], c, s.c1l, aux, &e);
+	CHECK(ok);
+	session_free(&s);
+
+	/* certificate: a bad signature of k, past the first chunk */
+	if (!session_round1(&s, n, t, 0)) {
+		free(c);
+		free(pm2);
+		return 0;
+	}
+	acks = calloc(n, sizeof(*acks));
+	lens = calloc(n, sizeof(*lens));
+	c2 = calloc(1, c2l);
+	rd = calloc(1, rdl);
+	o.pubshares = calloc(n, 33);
+	o.pubshares_len = 33 * (size_t)n;
+	for (i = 0; i < n; i++) {
+		ok &= !mpc_dkg_participant_step2(&s.st[i], pm2[i], s.sk[i], s.c1, s.c1l, aux, &e);
+		acks[i] = pm2[i];
+		lens[i] = 64;
+	}
+	pm2[k][33] ^= 4;
+	r = mpc_dkg_coordinator_finalize(&s.cs, c2, c2l, &o, rd, rdl, acks, lens, n, &e);
+	ok &= r == MPC_DKG_ERR_FAULTY_PARTICIPANT &&
+	      e.reason == MPC_DKG_R_CERT_SIG_BY_PARTICIPANT && e.participant_id == k;
+	for (i = 0; i < n; i++)
+		memcpy(c2 + 64 * (size_t)i, pm2[i], 64);
+	r = mpc_dkg_participant_finalize(&s.st[0], c2, c2l, &o, rd, rdl, &e);
+	ok &= r == MPC_DKG_ERR_FAULTY_COORDINATOR && e.reason == MPC_DKG_R_CERT_SIG_BY_COORDINATOR;
+	/* two signatures swapped: both invalid, the first is blamed */
+	pm2[k][33] ^= 4;
+	acks[n - 1] = pm2[n - 3];
+	acks[n - 3] = pm2[n - 1];
+	r = mpc_dkg_coordinator_finalize(&s.cs, c2, c2l, &o, rd, rdl, acks, lens, n, &e);
+	ok &= r == MPC_DKG_ERR_FAULTY_PARTICIPANT && e.participant_id == n - 3;
+	acks[n - 1] = pm2[n - 1];
+	acks[n - 3] = pm2[n - 3];
+	ok &= !mpc_dkg_coordinator_finalize(&s.cs, c2, c2l, &o, rd, rdl, acks, lens, n, &e);
+	ok &= !mpc_dkg_participant_finalize(&s.st[0], c2, c2l, &o, rd, rdl, &e);
+	CHECK(ok);
+	free(o.pubshares);
+	free(rd);
+	free(c2);
+	free(acks);
+	free(lens);
+	free(c);
+	free(pm2);
+	session_free(&s);
+	return ok;
+}
+
 /* States used in the wrong order, wrong buffer sizes, NULL pointers. */
 static int misuse(void)
 {
@@ -1250,6 +1341,8 @@ int main(void)
 		test_report(full_session(100, 51), "random session n=100 t=51");
 		test_report(full_session(100, 100), "random session n=100 t=100");
 	}
+	test_report(batch_blame_session(40, 27),
+		    "n=40: bad pop / certificate signature past the first batch chunk: first one blamed");
 	test_report(misuse(), "API misuse: wrong stage, sizes and NULLs are refused");
 	test_report(blame_session(3, 2) && blame_session(5, 3),
 		    "invalid share: step2 unknown-faulty, investigation blames the sender");
