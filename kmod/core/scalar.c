@@ -422,16 +422,17 @@ void mpc_scalar_split_lambda(mpc_scalar *k1, mpc_scalar *k2, const mpc_scalar *k
 	static const mpc_scalar minus_b2 = { {	/* n - b2 */
 		0xD765CDA83DB1562CULL, 0x8A280AC50774346DULL,
 		0xFFFFFFFFFFFFFFFEULL, 0xFFFFFFFFFFFFFFFFULL } };
-	mpc_scalar c1, c2, t;
+	mpc_scalar c1, c2, t, kk = *k;	/* k may alias k1 or k2 */
 
-	sc_mul_shift384(&c1, k, &g1);
-	sc_mul_shift384(&c2, k, &g2);
+	sc_mul_shift384(&c1, &kk, &g1);
+	sc_mul_shift384(&c2, &kk, &g2);
 	mpc_scalar_mul(&c1, &c1, &minus_b1);
 	mpc_scalar_mul(&c2, &c2, &minus_b2);
 	mpc_scalar_add(k2, &c1, &c2);
 	mpc_scalar_mul(&t, k2, &mpc_scalar_lambda);
 	mpc_scalar_negate(&t, &t);
-	mpc_scalar_add(k1, &t, k);
+	mpc_scalar_add(k1, &t, &kk);
+	memzero_explicit(&kk, sizeof(kk));
 	memzero_explicit(&c1, sizeof(c1));
 	memzero_explicit(&c2, sizeof(c2));
 	memzero_explicit(&t, sizeof(t));
