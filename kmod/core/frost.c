@@ -331,16 +331,125 @@ int mpc_frost_lagrange(mpc_scalar *lambda, const uint32_t *ids, size_t u,
 
 /* --- signers context ----------------------------------------------------------- */
 
-/* ValidateSignersCtx; sc pointers already checked by session_args. */
+/*
+ * The interpolation check of ValidateSignersCtx with small integers.  With
+ * num_i = prod_{j != i} (id_j + 1) and den_i = prod_{j != i} (id_j - id_i)
+ * (integers), lambda_i = num_i / den_i mod n.  For D = lcm_i |den_i| and
+ * c_i = num_i * D / den_i (an integer), sum lambda_i P_i = Q if and only if
+ * sum c_i P_i = D*Q: D < 2^64 < n is invertible modulo the prime group
+ * order.  For small signer sets the c_i and D have a few bits, so the check
+ * costs a few doublings and additions per point instead of one full
+ * variable-base multiplication.  Public data; ids distinct.
+ */
+#define SMALL_INTERP_MAX_U	24
+
+static int u64_mul(uint64_t *r, uint64_t a, uint64_t b)
+{
+	return !__builtin_mul_overflow(a, b, r);
+}
+
+static uint64_t gcd_u64(uint64_t a, uint64_t b)
+{
+	while (b) {
+		uint64_t t = a % b;
+
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+/* num_i, |den_i| and the sign of den_i; 0 if a product exceeds 64 bits. */
+static int small_frac(uint64_t *num, uint64_t *den, int *neg, const uint32_t *ids,
+		      size_t u, size_t i)
+{
+	uint64_t nm = 1, dn = 1;
+	int sg = 0;
+	size_t j;
+
+	for (j = 0; j < u; j++) {
+		if (j == i)
+			continue;
+		if (!u64_mul(&nm, nm, (uint64_t)ids[j] + 1))
+			return 0;
+		if (ids[j] > ids[i]) {
+			if (!u64_mul(&dn, dn, (uint64_t)(ids[j] - ids[i])))
+				return 0;
+		} else {
+			if (!u64_mul(&dn, dn, (uint64_t)(ids[i] - ids[j])))
+				return 0;
+			sg ^= 1;
+		}
+	}
+	*num = nm;
+	*den = dn;
+	*neg = sg;
+	return 1;
+}
+
+/* c_i (|c_i| and its sign) for the common multiple D. */
+static int small_coef(uint64_t *c, int *neg, const uint32_t *ids, size_t u,
+		      size_t i, uint64_t d)
+{
+	uint64_t nm, dn;
+
+	return small_frac(&nm, &dn, neg, ids, u, i) && u64_mul(c, nm, d / dn);
+}
+
+/* *d = D if D and every c_i fit in 64 bits; else 0. */
+static int small_interp_setup(uint64_t *d, const uint32_t *ids, size_t u)
+{
+	uint64_t nm, dn, c, l = 1;
+	size_t i;
+	int neg;
+
+	if (u > SMALL_INTERP_MAX_U)
+		return 0;
+	for (i = 0; i < u; i++) {
+		if (!small_frac(&nm, &dn, &neg, ids, u, i) ||
+		    !u64_mul(&l, l / gcd_u64(l, dn), dn))
+			return 0;
+	}
+	for (i = 0; i < u; i++)
+		if (!small_coef(&c, &neg, ids, u, i, l))
+			return 0;
+	*d = l;
+	return 1;
+}
+
+/* r = k*p for 0 < k < 2^64, p finite (public; double-and-add). */
+static void mul_small_var(mpc_gej *r, const mpc_ge *p, uint64_t k)
+{
+	int b = 63 - __builtin_clzll(k);
+
+	mpc_gej_set_ge(r, p);
+	while (--b >= 0) {
+		mpc_gej_double_var(r, r);
+		if ((k >> b) & 1)
+			mpc_gej_add_ge_var(r, r, p);
+	}
+}
+
+/*
+ * ValidateSignersCtx; sc pointers already checked by session_args.  With
+ * trusted, the pubshares are neither decoded nor interpolated (the caller
+ * vouches for them, see MPC_FROST_SIGN_TRUSTED_SIGNERS).  If q is not NULL,
+ * *have_q says whether *q holds the decoded thresh_pk.
+ */
 static MPC_FROST_NOINLINE int signers_validate(const struct mpc_frost_signers *sc,
-					       size_t *blame)
+					       int trusted, size_t *blame,
+					       mpc_ge *q, int *have_q)
 {
 	mpc_gej acc, tmp;
 	mpc_ge p;
 	mpc_scalar lam;
-	uint8_t q[33];
+	uint64_t dd = 0, c = 1;
+	uint8_t qb[33];
 	size_t i, dup;
+	int small = 0, neg;
 
+	if (have_q)
+		*have_q = 0;
 	if (sc->t < 1 || sc->t > sc->n)
 		return MPC_FROST_ERR_THRESHOLD;
 	if (sc->u < sc->t || sc->u > sc->n)
@@ -352,33 +461,59 @@ static MPC_FROST_NOINLINE int signers_validate(const struct mpc_frost_signers *s
 	 * interpolation is undefined and the call fails anyway).
 	 */
 	dup = find_duplicate(sc->ids, sc->u);
+	if (dup == MPC_FROST_NO_BLAME && !trusted)
+		small = small_interp_setup(&dd, sc->ids, sc->u);
 	mpc_gej_set_infinity(&acc);
 	for (i = 0; i < sc->u; i++) {
 		if (sc->ids[i] > sc->n - 1) {
 			set_blame(blame, i);
 			return MPC_FROST_ERR_ID_RANGE;
 		}
+		if (trusted)
+			continue;
 		if (!mpc_ge_parse_compressed(&p, sc->pubshares[i])) {
 			set_blame(blame, i);
 			return MPC_FROST_ERR_PUBSHARE;
 		}
 		if (dup != MPC_FROST_NO_BLAME)
 			continue;
-		lagrange_var(&lam, sc->ids, sc->u, sc->ids[i]);
-		mpc_gej_set_ge(&tmp, &p);
-		mpc_ecmult(&tmp, &tmp, &lam, NULL);
+		if (small) {
+			small_coef(&c, &neg, sc->ids, sc->u, i, dd);
+			if (neg)
+				mpc_ge_neg(&p, &p);
+			mul_small_var(&tmp, &p, c);
+		} else {
+			lagrange_var(&lam, sc->ids, sc->u, sc->ids[i]);
+			mpc_gej_set_ge(&tmp, &p);
+			mpc_ecmult(&tmp, &tmp, &lam, NULL);
+		}
 		mpc_gej_add_var(&acc, &acc, &tmp);
 	}
 	if (dup != MPC_FROST_NO_BLAME) {
 		set_blame(blame, dup);
 		return MPC_FROST_ERR_ID_DUPLICATE;
 	}
+	if (trusted)
+		return MPC_FROST_OK;
 	if (mpc_gej_is_infinity(&acc))
 		return MPC_FROST_ERR_KEY_MATERIAL;
-	mpc_ge_set_gej_var(&p, &acc);
-	mpc_ge_serialize_compressed(q, &p);
-	if (memcmp(q, sc->thresh_pk, 33))
-		return MPC_FROST_ERR_KEY_MATERIAL;
+	if (small) {
+		/* a thresh_pk that does not decode is not cbytes() of anything */
+		if (!mpc_ge_parse_compressed(&p, sc->thresh_pk))
+			return MPC_FROST_ERR_KEY_MATERIAL;
+		mul_small_var(&tmp, &p, dd);
+		if (!mpc_gej_eq_var(&acc, &tmp))
+			return MPC_FROST_ERR_KEY_MATERIAL;
+	} else {
+		mpc_ge_set_gej_var(&p, &acc);
+		mpc_ge_serialize_compressed(qb, &p);
+		if (memcmp(qb, sc->thresh_pk, 33))
+			return MPC_FROST_ERR_KEY_MATERIAL;
+	}
+	if (q) {
+		*q = p;
+		*have_q = 1;
+	}
 	return MPC_FROST_OK;
 }
 
@@ -391,7 +526,7 @@ int mpc_frost_signers_validate(const struct mpc_frost_signers *sc,
 	ret = session_args(sc, NULL, NULL, 0, lim);
 	if (ret)
 		return ret;
-	return signers_validate(sc, blame);
+	return signers_validate(sc, 0, blame, NULL, NULL);
 }
 
 /* --- tweaking ------------------------------------------------------------------ */
@@ -636,10 +771,22 @@ int mpc_frost_nonce_agg(uint8_t aggnonce[66], const uint8_t *pubnonces,
 
 /* --- session values --------------------------------------------------------------- */
 
-/* GetSessionValues; validate = 0 when the signers context was just checked. */
+/*
+ * How session_values() treats the signers context: SV_VALIDATED, the
+ * caller just ran ValidateSignersCtx; SV_FULL, run it; SV_TRUSTED, the
+ * caller vouches for the key material (MPC_FROST_SIGN_TRUSTED_SIGNERS):
+ * only the cheap checks run, and without tweaks thresh_pk is not even
+ * decoded (then sv->q is left at infinity: for the signer's internal use
+ * only, which needs q_x and q_odd).
+ */
+#define SV_VALIDATED	0
+#define SV_FULL		1
+#define SV_TRUSTED	2
+
+/* GetSessionValues. */
 static MPC_FROST_NOINLINE int session_values(struct mpc_frost_session_values *sv,
 					     const struct mpc_frost_session_ctx *ctx,
-					     int validate, size_t *blame)
+					     int mode, size_t *blame)
 {
 	const struct mpc_frost_signers *sc = ctx->signers;
 	struct mpc_frost_tweak_ctx tc;
@@ -647,26 +794,46 @@ static MPC_FROST_NOINLINE int session_values(struct mpc_frost_session_values *sv
 	uint8_t b32[32];
 	mpc_ge r1, r2;
 	mpc_gej rj;
-	int ret;
+	size_t v;
+	int ret, have_q = 0;
 
 	memset(sv, 0, sizeof(*sv));
-	if (validate) {
-		ret = signers_validate(sc, blame);
+	if (mode != SV_VALIDATED) {
+		ret = signers_validate(sc, mode == SV_TRUSTED, blame, &tc.q, &have_q);
 		if (ret)
 			return ret;
 	}
-	ret = mpc_frost_tweak_ctx_init(&tc, sc->thresh_pk);
-	if (ret)
-		return ret;
-	ret = apply_tweaks(&tc, ctx->tweaks, blame);
+	ret = tweaks_check(ctx->tweaks, &v);
 	if (ret)
 		return ret;
 	sv->signers = sc;
-	sv->q = tc.q;
-	sv->q_odd = !mpc_ge_has_even_y(&tc.q);
-	sv->gacc_neg = tc.gacc_neg;
-	sv->tacc = tc.tacc;
-	mpc_ge_serialize_xonly(sv->q_x, &tc.q);
+	if (mode == SV_TRUSTED && v == 0) {
+		/* x and parity of Q straight from the vouched-for encoding */
+		if (sc->thresh_pk[0] != 2 && sc->thresh_pk[0] != 3)
+			return MPC_FROST_ERR_THRESH_PK;
+		mpc_ge_set_infinity(&sv->q);
+		sv->q_odd = sc->thresh_pk[0] == 3;
+		sv->gacc_neg = 0;
+		mpc_scalar_set_int(&sv->tacc, 0);
+		memcpy(sv->q_x, sc->thresh_pk + 1, 32);
+	} else {
+		if (have_q) {
+			tc.gacc_neg = 0;
+			mpc_scalar_set_int(&tc.tacc, 0);
+		} else {
+			ret = mpc_frost_tweak_ctx_init(&tc, sc->thresh_pk);
+			if (ret)
+				return ret;
+		}
+		ret = apply_tweaks(&tc, ctx->tweaks, blame);
+		if (ret)
+			return ret;
+		sv->q = tc.q;
+		sv->q_odd = !mpc_ge_has_even_y(&tc.q);
+		sv->gacc_neg = tc.gacc_neg;
+		sv->tacc = tc.tacc;
+		mpc_ge_serialize_xonly(sv->q_x, &tc.q);
+	}
 
 	mpc_sha256_tagged_init(&h, TAG("BIP0445/noncecoef"));
 	hash_sorted_ids(&h, sc->ids, sc->u);
@@ -731,7 +898,7 @@ int mpc_frost_session_values(struct mpc_frost_session_values *sv,
 	ret = session_ctx_args(ctx, lim);
 	if (ret)
 		return ret;
-	return session_values(sv, ctx, 1, blame);
+	return session_values(sv, ctx, SV_FULL, blame);
 }
 
 /* --- partial signature verification ---------------------------------------------- */
@@ -832,7 +999,7 @@ int mpc_frost_partial_sig_verify(const uint8_t psig[32],
 	ret = check_limits(lim, n_pubnonces, 0, 0);
 	if (ret)
 		return ret;
-	ret = signers_validate(sc, blame);
+	ret = signers_validate(sc, 0, blame, NULL, NULL);
 	if (ret)
 		return ret;
 	if (n_pubnonces != sc->u)
@@ -847,7 +1014,7 @@ int mpc_frost_partial_sig_verify(const uint8_t psig[32],
 	ctx.tweaks = tw;
 	ctx.msg = msg;
 	ctx.msglen = msglen;
-	ret = session_values(&sv, &ctx, 0, blame);
+	ret = session_values(&sv, &ctx, SV_VALIDATED, blame);
 	if (ret)
 		return ret;
 	ret = psig_verify_internal(&sv, psig, sc->ids[i], pubnonces + 66 * i,
@@ -913,7 +1080,7 @@ int mpc_frost_partial_sig_agg(uint8_t sig[64], const uint8_t *psigs,
 		return MPC_FROST_ERR_ARG;
 	if (n_psigs != ctx->signers->u)
 		return MPC_FROST_ERR_PSIG_COUNT;
-	ret = session_values(&sv, ctx, 1, blame);
+	ret = session_values(&sv, ctx, SV_FULL, blame);
 	if (ret)
 		return ret;
 	return mpc_frost_partial_sig_agg_session(sig, psigs, n_psigs, &sv, blame);
@@ -922,23 +1089,76 @@ int mpc_frost_partial_sig_agg(uint8_t sig[64], const uint8_t *psigs,
 /* --- signing --------------------------------------------------------------------- */
 
 struct sign_secrets {
-	mpc_scalar k1, k2, d, s, t;
+	mpc_scalar k1, k2, d, k, s, t, w;
 };
 
+/*
+ * The self-verification check: with s = k + c*d', P = d'*G and K = k*G,
+ * s*G = K + c*P, i.e. P = c^-1 (s*G - K): one variable-time double-base
+ * multiplication on public values (psig, c, K = +-(R1 + b*R2) of our own
+ * pubnonce).  1 if cbytes(c^-1 (s*G - K)) == want.
+ */
+static MPC_FROST_NOINLINE int self_check_var(const mpc_scalar *c, const mpc_scalar *s,
+					     const mpc_ge *k, const uint8_t want[33])
+{
+	mpc_scalar ci, ng;
+	mpc_gej kj, x;
+	mpc_ge xa;
+	uint8_t ser[33];
+
+	mpc_scalar_inverse_var(&ci, c);
+	mpc_scalar_mul(&ng, s, &ci);
+	mpc_scalar_negate(&ci, &ci);
+	mpc_gej_set_ge(&kj, k);
+	mpc_ecmult(&x, &kj, &ci, &ng);
+	if (mpc_gej_is_infinity(&x))
+		return 0;
+	mpc_ge_set_gej_var(&xa, &x);
+	mpc_ge_serialize_compressed(ser, &xa);
+	return !memcmp(ser, want, 33);
+}
+
+/* Position of id in the list, or MPC_FROST_NO_BLAME. */
+static size_t id_position(const uint32_t *ids, size_t u, uint32_t id)
+{
+	size_t i;
+
+	for (i = 0; i < u; i++)
+		if (ids[i] == id)
+			return i;
+	return MPC_FROST_NO_BLAME;
+}
+
+/*
+ * Sign after the argument checks.  The BIP computes pubshare = cbytes(d'*G)
+ * to look it up in the list, and the pubnonce k1'*G, k2'*G for the
+ * self-verification.  Here the common case costs one fixed-base
+ * multiplication (K = k*G) and one double-base multiplication: with
+ * my_id at position pos, the self-verification checks the psig against
+ * pubshares[pos]; if that holds, d'*G = pubshares[pos], so the lookup of the
+ * BIP succeeds and its self-verification passes, with the same psig.  Only
+ * if it does not hold (or my_id is not in the list) is d'*G computed, to
+ * return what the BIP returns: MY_PUBSHARE, MY_ID, the psig (our pubshare
+ * sits at another position), or INTERNAL.  The scalar sum is computed twice
+ * in different orders, so that a transient fault in the scalar arithmetic
+ * (which the point check cannot see in k) is caught as well.
+ */
 static MPC_FROST_NOINLINE int sign_inner(uint8_t psig[32], const uint8_t sn[64],
 					 const uint8_t secshare[32], uint32_t my_id,
 					 const struct mpc_frost_session_ctx *ctx,
-					 int validate, size_t *blame)
+					 int mode, size_t *blame)
 {
+	const struct mpc_frost_signers *sc = ctx->signers;
 	struct mpc_frost_session_values sv;
 	struct sign_secrets x;
 	uint8_t pubshare[33];
-	mpc_ge r1, r2, p;
-	mpc_scalar lam;
+	mpc_ge kp;
+	mpc_scalar c, sp;
+	size_t pos;
 	int ret, flag;
 
 	memset(&x, 0, sizeof(x));
-	ret = session_values(&sv, ctx, validate, blame);
+	ret = session_values(&sv, ctx, mode, blame);
 	if (ret)
 		return ret;
 	/* the validity of secret inputs is public (the error code says it) */
@@ -954,8 +1174,6 @@ static MPC_FROST_NOINLINE int sign_inner(uint8_t psig[32], const uint8_t sn[64],
 		ret = MPC_FROST_ERR_SECNONCE2;
 		goto out;
 	}
-	point_gen(NULL, &r1, &x.k1);	/* pubnonce, for the self-verification */
-	point_gen(NULL, &r2, &x.k2);
 	/* k = -k' if R has odd y (R is public) */
 	flag = !mpc_ge_has_even_y(&sv.r);
 	mpc_scalar_cond_negate(&x.k1, flag);
@@ -966,46 +1184,55 @@ static MPC_FROST_NOINLINE int sign_inner(uint8_t psig[32], const uint8_t sn[64],
 		ret = MPC_FROST_ERR_SECSHARE;
 		goto out;
 	}
-	point_gen(pubshare, &p, &x.d);
-	if (!pubshare_in_list(ctx->signers, pubshare)) {
-		ret = MPC_FROST_ERR_MY_PUBSHARE;
+	pos = id_position(sc->ids, sc->u, my_id);
+	if (pos == MPC_FROST_NO_BLAME) {
+		/* the BIP checks the pubshare first */
+		point_gen(pubshare, NULL, &x.d);
+		ret = pubshare_in_list(sc, pubshare) ? MPC_FROST_ERR_MY_ID :
+						       MPC_FROST_ERR_MY_PUBSHARE;
 		goto out;
 	}
-	if (!id_in_list(ctx->signers->ids, ctx->signers->u, my_id)) {
-		ret = MPC_FROST_ERR_MY_ID;
-		goto out;
-	}
-	lagrange_var(&lam, ctx->signers->ids, ctx->signers->u, my_id);
-	/* d = g*gacc*d' (public sign) */
-	mpc_scalar_cond_negate(&x.d, sv.q_odd ^ sv.gacc_neg);
-	/* s = k1 + b*k2 + e*lambda*d */
-	mpc_scalar_mul(&x.t, &sv.e, &lam);
-	mpc_scalar_mul(&x.s, &x.t, &x.d);
+	/* c = e*lambda*g*gacc (public); s = k + c*d' with k = k1 + b*k2 */
+	lagrange_var(&c, sc->ids, sc->u, my_id);
+	mpc_scalar_mul(&c, &sv.e, &c);
+	if (sv.q_odd ^ sv.gacc_neg)
+		mpc_scalar_negate(&c, &c);
 	mpc_scalar_mul(&x.t, &sv.b, &x.k2);
-	mpc_scalar_add(&x.s, &x.s, &x.t);
-	mpc_scalar_add(&x.s, &x.s, &x.k1);
+	mpc_scalar_add(&x.k, &x.k1, &x.t);
+	mpc_scalar_mul(&x.t, &c, &x.d);
+	mpc_scalar_add(&x.s, &x.k, &x.t);
+	/* again, in another order: (d'*c + k1) + k2*b */
+	mpc_scalar_mul(&x.t, &x.d, &c);
+	mpc_scalar_add(&x.t, &x.t, &x.k1);
+	mpc_scalar_mul(&x.w, &x.k2, &sv.b);
+	mpc_scalar_add(&x.t, &x.t, &x.w);
+	flag = mpc_scalar_eq(&x.t, &x.s);
+	declassify(&flag, sizeof(flag));	/* a fault indicator */
 	mpc_scalar_get_b32(psig, &x.s);
 	declassify(psig, 32);	/* the output */
-	/*
-	 * Self-verification (PartialSigVerifyInternal on the public values
-	 * psig, pubnonce and pubshare; membership of my_id and pubshare was
-	 * checked above, the points are the ones just computed).
-	 */
-	mpc_scalar_set_b32(&lam, psig);
-	if (psig_equation(&sv, &lam, my_id, &r1, &r2, &p) != MPC_FROST_OK) {
-		memset(psig, 0, 32);
+	mpc_scalar_set_b32(&sp, psig);
+	/* K = k*G = +-(R1 + b*R2) for our pubnonce: public */
+	point_gen(NULL, &kp, &x.k);
+	if (flag && self_check_var(&c, &sp, &kp, sc->pubshares[pos]))
+		goto out;
+	/* what does the BIP's Sign say? */
+	point_gen(pubshare, NULL, &x.d);
+	if (!pubshare_in_list(sc, pubshare))
+		ret = MPC_FROST_ERR_MY_PUBSHARE;
+	else if (!flag || !self_check_var(&c, &sp, &kp, pubshare))
 		ret = MPC_FROST_ERR_INTERNAL;
-	}
 out:
+	if (ret)
+		memset(psig, 0, 32);
 	memzero_explicit(&x, sizeof(x));
 	return ret;
 }
 
-/* Sign, consuming secnonce; validate = 0 if the signers were just checked. */
+/* Sign, consuming secnonce; mode: SV_* (how to treat the signers context). */
 static int sign_consume(uint8_t psig[32], uint8_t secnonce[64],
 			const uint8_t secshare[32], uint32_t my_id,
 			const struct mpc_frost_session_ctx *ctx,
-			const struct mpc_frost_limits *lim, int validate,
+			const struct mpc_frost_limits *lim, int mode,
 			size_t *blame)
 {
 	uint8_t sn[64];
@@ -1019,14 +1246,14 @@ static int sign_consume(uint8_t psig[32], uint8_t secnonce[64],
 	memzero_explicit(secnonce, 64);
 	if (psig)
 		memset(psig, 0, 32);
-	if (!psig || !secshare) {
+	if (!psig || !secshare || mode < 0) {
 		ret = MPC_FROST_ERR_ARG;
 		goto out;
 	}
 	ret = session_ctx_args(ctx, lim);
 	if (ret)
 		goto out;
-	ret = sign_inner(psig, sn, secshare, my_id, ctx, validate, blame);
+	ret = sign_inner(psig, sn, secshare, my_id, ctx, mode, blame);
 out:
 	memzero_explicit(sn, sizeof(sn));
 	return ret;
@@ -1037,7 +1264,20 @@ int mpc_frost_sign(uint8_t psig[32], uint8_t secnonce[64],
 		   const struct mpc_frost_session_ctx *ctx,
 		   const struct mpc_frost_limits *lim, size_t *blame)
 {
-	return sign_consume(psig, secnonce, secshare, my_id, ctx, lim, 1, blame);
+	return sign_consume(psig, secnonce, secshare, my_id, ctx, lim, SV_FULL, blame);
+}
+
+int mpc_frost_sign_ex(uint8_t psig[32], uint8_t secnonce[64],
+		      const uint8_t secshare[32], uint32_t my_id,
+		      const struct mpc_frost_session_ctx *ctx,
+		      const struct mpc_frost_limits *lim, unsigned int flags,
+		      size_t *blame)
+{
+	int mode = flags & MPC_FROST_SIGN_TRUSTED_SIGNERS ? SV_TRUSTED : SV_FULL;
+
+	if (flags & ~MPC_FROST_SIGN_TRUSTED_SIGNERS)
+		mode = -1;	/* unknown flag: MPC_FROST_ERR_ARG */
+	return sign_consume(psig, secnonce, secshare, my_id, ctx, lim, mode, blame);
 }
 
 int mpc_frost_deterministic_sign(uint8_t pubnonce[66], uint8_t psig[32],
@@ -1071,7 +1311,7 @@ int mpc_frost_deterministic_sign(uint8_t pubnonce[66], uint8_t psig[32],
 	 * the vectors do: u = 0 with an all-zero aggothernonce is a signer
 	 * count error), then the tweaks.
 	 */
-	ret = signers_validate(sc, blame);
+	ret = signers_validate(sc, 0, blame, NULL, NULL);
 	if (ret)
 		return ret;
 	ret = mpc_frost_tweak_ctx_init(&tc, sc->thresh_pk);
@@ -1117,7 +1357,7 @@ int mpc_frost_deterministic_sign(uint8_t pubnonce[66], uint8_t psig[32],
 	}
 	sctx = *ctx;
 	sctx.aggnonce = agg;
-	ret = sign_consume(psig, secnonce, secshare, my_id, &sctx, lim, 0, blame);
+	ret = sign_consume(psig, secnonce, secshare, my_id, &sctx, lim, SV_VALIDATED, blame);
 out:
 	memzero_explicit(secnonce, sizeof(secnonce));
 	if (ret)

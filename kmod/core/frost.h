@@ -257,6 +257,38 @@ int mpc_frost_sign(uint8_t psig[32], uint8_t secnonce[64],
 		   const struct mpc_frost_limits *lim, size_t *blame);
 
 /*
+ * Sign with options (flags: MPC_FROST_SIGN_*; 0 = exactly mpc_frost_sign()).
+ *
+ * MPC_FROST_SIGN_TRUSTED_SIGNERS: the caller vouches for the key material
+ * of the signers context, and the expensive part of ValidateSignersCtx
+ * (decoding every pubshare and checking that they interpolate to
+ * thresh_pk: u variable-time point multiplications) is skipped.
+ * Precondition, which the caller must have established itself:
+ *   - n, t and thresh_pk are those of a key whose n public shares were
+ *     validated when the key was imported or generated (every share a
+ *     valid point, all n on one polynomial of degree < t whose value at 0
+ *     is thresh_pk: the ChillDKG output, or the key store's import check);
+ *   - for every i < u, ids[i] < n and pubshares[i] is byte-for-byte the
+ *     stored, validated public share of participant ids[i].
+ * The kernel establishes it with a range check of ids[i] and
+ * memcmp(pubshares[i], key->pubshares[ids[i]], 33) for each i (or builds
+ * the pubshares list itself from its stored shares).  What is still
+ * checked here: 1 <= t <= n, t <= u <= n, ids in range, duplicate ids,
+ * every check of Sign, and the self-verification; the results (psig and
+ * error codes) are those of mpc_frost_sign() whenever the precondition
+ * holds.  If it does not hold, the psig may be for a wrong signer set, but
+ * nothing about the secrets leaks beyond what a psig reveals (the
+ * self-verification still checks the psig against pubshares[my position]).
+ */
+#define MPC_FROST_SIGN_TRUSTED_SIGNERS	0x1u
+
+int mpc_frost_sign_ex(uint8_t psig[32], uint8_t secnonce[64],
+		      const uint8_t secshare[32], uint32_t my_id,
+		      const struct mpc_frost_session_ctx *ctx,
+		      const struct mpc_frost_limits *lim, unsigned int flags,
+		      size_t *blame);
+
+/*
  * DeterministicSign.  aggothernonce (66 bytes) and rand (32) are optional
  * (NULL); ctx->aggnonce is ignored (the aggregate nonce is computed here).
  * Outputs pubnonce (66) and psig (32); both zeroed on failure.  Checks in
