@@ -10,6 +10,12 @@
  * mpc_ecmult_init() builds the tables (called once at module load / program
  * start, before any other function here); mpc_ecmult_exit() frees them.
  * Both are idempotent.  Returns 0 or a negative errno (-ENOMEM).
+ *
+ * Memory (mpc_alloc): 2 x 512 KiB of odd multiples of G and 2^128 G
+ * (window 15) for mpc_ecmult, 52 KiB of comb table for mpc_ecmult_gen;
+ * mpc_ecmult_multi_var allocates a ~36 KiB workspace per call.  Stack use
+ * stays below 1.5 KiB per function.  r may alias a in every function.
+ * See ecmult.c for the algorithms and why the tables are built at init.
  */
 #ifndef MPC_ECMULT_H
 #define MPC_ECMULT_H
