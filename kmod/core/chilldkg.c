@@ -296,7 +296,7 @@ static void vss_ws_free(struct vss_ws *w)
 }
 
 /* w->vals[i] = sum_j (i+1)^j coms[j] for i < n; t >= 1. */
-static void vss_eval_all_var(struct vss_ws *w, const mpc_ge *coms, uint32_t t, uint32_t n)
+static __attribute__((__noinline__)) void vss_eval_all_var(struct vss_ws *w, const mpc_ge *coms, uint32_t t, uint32_t n)
 {
 	mpc_gej *c = w->c;
 	uint32_t m, k, x;
@@ -322,7 +322,7 @@ static void vss_eval_all_var(struct vss_ws *w, const mpc_ge *coms, uint32_t t, u
 
 /* Serialize w->vals[0..n) to out + stride*i (infinity as zeros) with one
  * inversion; returns 1 if none is infinity. */
-static int vss_ser_all_var(uint8_t *out, size_t stride, struct vss_ws *w, uint32_t n)
+static __attribute__((__noinline__)) int vss_ser_all_var(uint8_t *out, size_t stride, struct vss_ws *w, uint32_t n)
 {
 	uint32_t i;
 	int ok = 1;
@@ -595,10 +595,12 @@ static int pop_verify_var(const uint8_t pop[64], const mpc_ge *com, uint32_t id)
  * one passes with probability about 2^-128.  The left side is one
  * Strauss-wNAF multi-multiplication (shared doublings, window 5, all tables
  * affine through one inversion).  Signatures go in chunks of BV_CHUNK; when
- * a chunk fails (or memory is short), its signatures are verified one by
- * one, so the first invalid index is still the one reported.
+ * a chunk fails (or memory is short, or it is too small to gain), its
+ * signatures are verified one by one, so the first invalid index is still
+ * the one reported.
  */
 #define BV_CHUNK 32
+#define BV_MIN 8		/* below this, one by one is faster */
 #define BV_WNAF_LEN 257
 #define BV_TAB 8		/* odd multiples 1..15 of each point */
 
@@ -690,7 +692,7 @@ static int bv_wnaf5(int8_t *d, const mpc_scalar *a)
 }
 
 /* r = sum sc[j] pts[j], j < cnt (finite points), variable time. */
-static void bv_strauss(mpc_gej *r, struct bv_ws *w, uint32_t cnt)
+static __attribute__((__noinline__)) void bv_strauss(mpc_gej *r, struct bv_ws *w, uint32_t cnt)
 {
 	mpc_gej acc, d;
 	mpc_ge e;
@@ -727,7 +729,7 @@ static void bv_strauss(mpc_gej *r, struct bv_ws *w, uint32_t cnt)
 }
 
 /* Key, R, s and challenge of signature i; 0 if it cannot be valid. */
-static int bv_prepare(struct bv_item *it, const struct bv_src *src, uint32_t i)
+static __attribute__((__noinline__)) int bv_prepare(struct bv_item *it, const struct bv_src *src, uint32_t i)
 {
 	const uint8_t *sig = src->sigs + 64 * (size_t)i;
 	struct mpc_sha256 h;
@@ -775,7 +777,7 @@ static int bv_verify_one(const struct bv_src *src, uint32_t i)
 }
 
 /* 1 if all signatures in [lo, hi) (but src->skip) pass the batch check. */
-static int bv_batch(struct bv_ws *w, const struct bv_src *src, uint32_t lo, uint32_t hi)
+static __attribute__((__noinline__)) int bv_batch(struct bv_ws *w, const struct bv_src *src, uint32_t lo, uint32_t hi)
 {
 	struct mpc_sha256 h;
 	mpc_scalar a, gs, tmp;
@@ -831,7 +833,7 @@ static int bv_batch(struct bv_ws *w, const struct bv_src *src, uint32_t lo, uint
 }
 
 /* First index < limit (but src->skip) whose signature is invalid, or limit. */
-static uint32_t bv_first_invalid(const struct bv_src *src, uint32_t limit)
+static __attribute__((__noinline__)) uint32_t bv_first_invalid(const struct bv_src *src, uint32_t limit)
 {
 	struct bv_ws w = { NULL, NULL, NULL, NULL, NULL, NULL, 0 };
 	uint32_t lo, hi, i;
@@ -839,7 +841,7 @@ static uint32_t bv_first_invalid(const struct bv_src *src, uint32_t limit)
 
 	for (lo = 0; lo < limit; lo = hi) {
 		hi = limit - lo > BV_CHUNK ? lo + BV_CHUNK : limit;
-		if (have && bv_batch(&w, src, lo, hi))
+		if (have && hi - lo >= BV_MIN && bv_batch(&w, src, lo, hi))
 			continue;
 		for (i = lo; i < hi; i++) {
 			if (i != src->skip && !bv_verify_one(src, i)) {
