@@ -77,9 +77,11 @@ static DEFINE_XARRAY_ALLOC1(mpcsign_sessions);
 static u32 mpcsign_hostkey_next, mpcsign_session_next;
 static unsigned int mpcsign_nhostkeys, mpcsign_nsessions;	/* under the lock */
 
+/* Called under the DKG mutex (may sleep); no audit record for a non-admin. */
 static bool may_use(kuid_t owner)
 {
-	return uid_eq(current_uid(), owner) || capable(CAP_SYS_ADMIN);
+	return uid_eq(current_uid(), owner) ||
+	       ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN);
 }
 
 /* Core error -> errno, and the blame for userspace. */

@@ -81,14 +81,25 @@ static void mpcsign_key_put(struct mpcsign_key *key)
 	kref_put(&key->ref, mpcsign_key_release);
 }
 
-static bool mpcsign_may_use(kuid_t owner)
+/*
+ * May the caller use an object of owner?  admin is the caller's
+ * CAP_SYS_ADMIN, found with mpcsign_is_admin() before any spinlock is taken
+ * (LSM hooks must not run under one).
+ */
+static bool mpcsign_may_use(kuid_t owner, bool admin)
 {
-	return uid_eq(current_uid(), owner) || capable(CAP_SYS_ADMIN);
+	return uid_eq(current_uid(), owner) || admin;
+}
+
+static bool mpcsign_is_admin(void)
+{
+	return ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN);
 }
 
 /* Look up a key and take a reference; -ENOENT / -EACCES. */
 static struct mpcsign_key *mpcsign_key_get(u32 handle)
 {
+	bool admin = mpcsign_is_admin();
 	struct mpcsign_key *key;
 
 	xa_lock(&mpcsign_keys);
@@ -98,7 +109,7 @@ static struct mpcsign_key *mpcsign_key_get(u32 handle)
 	xa_unlock(&mpcsign_keys);
 	if (!key)
 		return ERR_PTR(-ENOENT);
-	if (!mpcsign_may_use(key->owner)) {
+	if (!mpcsign_may_use(key->owner, admin)) {
 		mpcsign_key_put(key);
 		return ERR_PTR(-EACCES);
 	}
@@ -398,6 +409,7 @@ long mpcsign_ioc_key_delete(void __user *uarg)
 {
 	struct mpcsign_key_delete kd;
 	struct mpcsign_key *key;
+	bool admin = mpcsign_is_admin();
 	long usize;
 
 	usize = mpcsign_copy_struct_in(&kd, sizeof(kd),
@@ -412,7 +424,7 @@ long mpcsign_ioc_key_delete(void __user *uarg)
 		xa_unlock(&mpcsign_keys);
 		return -ENOENT;
 	}
-	if (!mpcsign_may_use(key->owner)) {
+	if (!mpcsign_may_use(key->owner, admin)) {
 		xa_unlock(&mpcsign_keys);
 		return -EACCES;
 	}
@@ -548,6 +560,7 @@ out:
 /* Take a nonce out of the store (exactly one caller can). */
 static struct mpcsign_nonce *mpcsign_nonce_take(u32 handle)
 {
+	bool admin = mpcsign_is_admin();
 	struct mpcsign_nonce *nonce;
 
 	xa_lock(&mpcsign_nonces);
@@ -556,7 +569,7 @@ static struct mpcsign_nonce *mpcsign_nonce_take(u32 handle)
 		xa_unlock(&mpcsign_nonces);
 		return ERR_PTR(-ENOENT);
 	}
-	if (!mpcsign_may_use(nonce->owner)) {
+	if (!mpcsign_may_use(nonce->owner, admin)) {
 		xa_unlock(&mpcsign_nonces);
 		return ERR_PTR(-EACCES);
 	}
