@@ -1250,6 +1250,99 @@ static int batch_blame_session(uint32_t n, uint32_t t)
 	return ok;
 }
 
+/*
+ * Partial pubshares f_j(i+1) of coordinator_investigate (the tabulated VSS
+ * evaluation) against libsecp256k1 for commitments s_k G with scalars s_k
+ * chosen to hit the special cases: infinity coefficients, equal and opposite
+ * points, polynomials with roots at evaluation points (infinite values),
+ * constant and random ones.
+ */
+static int vss_tabulation_session(void)
+{
+	enum { N = 11, T = 6, NPOLY = 8 };
+	static const int pat[NPOLY][T] = {
+		{ 0, 0, 0, 0, 0, 0 },		/* random (filled below) */
+		{ 1, 1, 1, 1, 1, 1 },		/* equal points */
+		{ 1, -1, 0, 0, 0, 0 },		/* P - xP: root at x = 1 */
+		{ 0, 0, 0, 0, 0, 1 },		/* x^5 P */
+		{ 6, -5, 1, 0, 0, 0 },		/* (x-2)(x-3) P */
+		{ -6, 11, -6, 1, 0, 0 },	/* (x-1)(x-2)(x-3) P */
+		{ 3, 0, 0, 0, 0, 0 },		/* constant */
+		{ 0, 0, 0, 0, 0, 0 },		/* all infinity */
+	};
+	struct mpc_dkg_params p;
+	struct mpc_dkg_error e;
+	mpc_scalar sc[N][T], base, v, xs, acc, tmp;
+	size_t pl = mpc_dkg_pmsg1_len(N, T), cl = mpc_dkg_cinv_len(N), lens[N];
+	uint8_t *pm[N], *ci, hpk[33 * N], b32[32], exp[33];
+	uint32_t i, j, k;
+	int ok = 1;
+
+	memset(hpk, 0, sizeof(hpk));
+	p.hostpubkeys = hpk;	/* investigate uses p->t only */
+	p.n = N;
+	p.t = T;
+	test_rand_bytes(b32, 32);
+	b32[0] &= 0x7f;
+	mpc_scalar_set_b32(&base, b32);
+	for (j = 0; j < N; j++) {
+		uint32_t q = j % NPOLY;
+
+		pm[j] = calloc(1, pl);
+		lens[j] = pl;
+		for (k = 0; k < T; k++) {
+			int c = pat[q][k];
+
+			if (q == 0) {
+				test_rand_bytes(b32, 32);
+				b32[0] &= 0x7f;
+				mpc_scalar_set_b32(&sc[j][k], b32);
+			} else {
+				mpc_scalar_set_int(&v, (unsigned int)(c < 0 ? -c : c));
+				if (c < 0)
+					mpc_scalar_negate(&v, &v);
+				mpc_scalar_mul(&sc[j][k], &base, &v);
+			}
+			if (!mpc_scalar_is_zero(&sc[j][k])) {
+				mpc_scalar_get_b32(b32, &sc[j][k]);
+				ok &= libsecp_pub(pm[j] + 33 * k, b32);
+			}
+		}
+		/* encrypted shares: any valid scalars */
+		for (k = 0; k < N; k++)
+			pm[j][33 * T + 97 + 32 * k + 31] = (uint8_t)(k + 1);
+	}
+	ci = calloc(N, cl);
+	ok &= !mpc_dkg_coordinator_investigate(ci, cl * N, (const uint8_t *const *)pm, lens, N, &p,
+					       &e);
+	for (i = 0; i < N && ok; i++) {
+		for (j = 0; j < N; j++) {
+			uint32_t q = j % NPOLY;
+
+			/* f_q(i+1) as a scalar, Horner */
+			mpc_scalar_set_int(&xs, i + 1);
+			mpc_scalar_set_int(&acc, 0);
+			for (k = T; k-- > 0;) {
+				mpc_scalar_mul(&tmp, &acc, &xs);
+				mpc_scalar_add(&acc, &tmp, &sc[j][k]);
+			}
+			memset(exp, 0, 33);
+			if (!mpc_scalar_is_zero(&acc)) {
+				mpc_scalar_get_b32(b32, &acc);
+				ok &= libsecp_pub(exp, b32);
+			}
+			if (memcmp(ci + cl * i + 32 * N + 33 * j, exp, 33)) {
+				TEST_FAIL("partial pubshare i=%u j=%u (pattern %u)", i, j, q);
+				ok = 0;
+			}
+		}
+	}
+	free(ci);
+	for (j = 0; j < N; j++)
+		free(pm[j]);
+	return ok;
+}
+
 /* States used in the wrong order, wrong buffer sizes, NULL pointers. */
 static int misuse(void)
 {
@@ -1341,6 +1434,8 @@ int main(void)
 		test_report(full_session(100, 51), "random session n=100 t=51");
 		test_report(full_session(100, 100), "random session n=100 t=100");
 	}
+	test_report(vss_tabulation_session(),
+		    "investigate: tabulated partial pubshares = libsecp256k1 (infinity, equal points, roots)");
 	test_report(batch_blame_session(40, 27),
 		    "n=40: bad pop / certificate signature past the first batch chunk: first one blamed");
 	test_report(misuse(), "API misuse: wrong stage, sizes and NULLs are refused");
