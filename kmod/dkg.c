@@ -25,7 +25,7 @@
 #include <linux/xarray.h>
 #include <linux/build_bug.h>
 #include "internal.h"
-#include "core/chilldkg.h"
+#include "core/chilldkg_errno.h"
 
 static_assert(sizeof(struct mpcsign_host_key) == MPCSIGN_HOST_KEY_SIZE_VER0);
 static_assert(sizeof(struct mpcsign_host_key_list) == MPCSIGN_HOST_KEY_LIST_SIZE_VER0);
@@ -53,9 +53,14 @@ SAME_KIND(MPCSIGN_DKG_UNKNOWN_FAULTY, MPC_DKG_ERR_UNKNOWN_FAULTY_PARTICIPANT_OR_
 SAME_KIND(MPCSIGN_DKG_STATE, MPC_DKG_ERR_STATE);
 SAME_KIND(MPCSIGN_DKG_INTERNAL, MPC_DKG_ERR_INTERNAL);
 
-struct mpcsign_hostkey {
+/* The common head of host keys and sessions: a handle and its owner. */
+struct dkg_obj {
 	u32 handle;
 	kuid_t owner;
+};
+
+struct mpcsign_hostkey {
+	struct dkg_obj obj;	/* first */
 	u8 seckey[32];		/* secret */
 	u8 pubkey[MPCSIGN_POINT_LEN];
 };
@@ -63,8 +68,7 @@ struct mpcsign_hostkey {
 enum { DKG_STAGE_STEP1 = 1, DKG_STAGE_STEP2, DKG_STAGE_INVESTIGATE };
 
 struct mpcsign_dkg_session {
-	u32 handle;
-	kuid_t owner;
+	struct dkg_obj obj;	/* first */
 	u32 host_key;		/* handle of the host key it runs under */
 	u32 stage;
 	u32 my_id, t, n;
@@ -91,31 +95,7 @@ static int dkg_errno(int err, const struct mpc_dkg_error *e, struct mpcsign_dkg_
 	b->participant = e->participant_id;
 	b->participant2 = e->participant_id2;
 	b->reason = e->reason;
-	switch (err) {
-	case MPC_DKG_OK:
-		return 0;
-	case MPC_DKG_ERR_NOMEM:
-		return -ENOMEM;
-	case MPC_DKG_ERR_HOST_SECKEY:
-		return -EKEYREJECTED;
-	case MPC_DKG_ERR_FAULTY_PARTICIPANT:
-	case MPC_DKG_ERR_FAULTY_PARTICIPANT_OR_COORDINATOR:
-	case MPC_DKG_ERR_INVALID_RECOVERY_ACK:
-		return -EBADMSG;
-	case MPC_DKG_ERR_FAULTY_COORDINATOR:
-		return -EPROTO;
-	case MPC_DKG_ERR_UNKNOWN_FAULTY_PARTICIPANT_OR_COORDINATOR:
-		return -EREMOTEIO;
-	case MPC_DKG_ERR_RECOVERY_DATA:
-		return -EILSEQ;
-	case MPC_DKG_ERR_STATE:
-		return -EALREADY;
-	case MPC_DKG_ERR_RANDOMNESS:
-	case MPC_DKG_ERR_INTERNAL:
-		return -EIO;
-	default:	/* INVALID_ARG, THRESHOLD_OR_COUNT, *_HOSTPUBKEY */
-		return -EINVAL;
-	}
+	return mpc_dkg_errno(err);
 }
 
 static void blame_none(struct mpcsign_dkg_blame *b)
@@ -157,21 +137,27 @@ static void hostkey_free(struct mpcsign_hostkey *hk)
 	kfree_sensitive(hk);
 }
 
-static struct mpcsign_hostkey *hostkey_get(u32 handle, int *err)
+/* Look up a host key or session the caller may use; -ENOENT / -EACCES. */
+static void *dkg_obj_get(struct xarray *xa, u32 handle, int *err)
 {
-	struct mpcsign_hostkey *hk;
+	struct dkg_obj *o;
 
 	lockdep_assert_held(&mpcsign_dkg_lock);
-	hk = xa_load(&mpcsign_hostkeys, handle);
-	if (!hk) {
+	o = xa_load(xa, handle);
+	if (!o) {
 		*err = -ENOENT;
 		return NULL;
 	}
-	if (!may_use(hk->owner)) {
+	if (!may_use(o->owner)) {
 		*err = -EACCES;
 		return NULL;
 	}
-	return hk;
+	return o;
+}
+
+static struct mpcsign_hostkey *hostkey_get(u32 handle, int *err)
+{
+	return dkg_obj_get(&mpcsign_hostkeys, handle, err);
 }
 
 static long host_key_create(struct mpcsign_host_key *k, bool import)
@@ -185,7 +171,7 @@ static long host_key_create(struct mpcsign_host_key *k, bool import)
 	hk = kzalloc(sizeof(*hk), GFP_KERNEL);
 	if (!hk)
 		return -ENOMEM;
-	hk->owner = current_uid();
+	hk->obj.owner = current_uid();
 	if (import) {
 		memcpy(hk->seckey, k->hostseckey, sizeof(hk->seckey));
 		memzero_explicit(k->hostseckey, sizeof(k->hostseckey));
@@ -197,15 +183,15 @@ static long host_key_create(struct mpcsign_host_key *k, bool import)
 		kfree_sensitive(hk);
 		return -EINVAL;	/* an imported secret that is not a valid key */
 	}
-	ret = xa_alloc_cyclic(&mpcsign_hostkeys, &hk->handle, hk, xa_limit_31b,
+	ret = xa_alloc_cyclic(&mpcsign_hostkeys, &hk->obj.handle, hk, xa_limit_31b,
 			      &mpcsign_hostkey_next, GFP_KERNEL);
 	if (ret < 0) {
 		kfree_sensitive(hk);
 		return ret == -EBUSY ? -ENOSPC : ret;
 	}
 	mpcsign_nhostkeys++;
-	k->handle = hk->handle;
-	k->owner_uid = from_kuid_munged(current_user_ns(), hk->owner);
+	k->handle = hk->obj.handle;
+	k->owner_uid = from_kuid_munged(current_user_ns(), hk->obj.owner);
 	memcpy(k->hostpubkey, hk->pubkey, sizeof(k->hostpubkey));
 	return 0;
 }
@@ -241,11 +227,11 @@ long mpcsign_ioc_host_key(unsigned int nr, void __user *uarg)
 	} else {
 		hk = hostkey_get(k.handle, &ret);
 		if (hk && nr == _IOC_NR(MPCSIGN_IOC_HOST_KEY_INFO)) {
-			k.owner_uid = from_kuid_munged(current_user_ns(), hk->owner);
+			k.owner_uid = from_kuid_munged(current_user_ns(), hk->obj.owner);
 			memcpy(k.hostpubkey, hk->pubkey, sizeof(k.hostpubkey));
 		} else if (hk) {	/* DELETE */
-			xa_erase(&mpcsign_hostkeys, hk->handle);
-			sessions_of_hostkey_free(hk->handle);
+			xa_erase(&mpcsign_hostkeys, hk->obj.handle);
+			sessions_of_hostkey_free(hk->obj.handle);
 			hostkey_free(hk);
 		}
 	}
@@ -279,9 +265,9 @@ long mpcsign_ioc_host_key_list(void __user *uarg)
 	out = u64_to_user_ptr(kl.handles);
 	mutex_lock(&mpcsign_dkg_lock);
 	xa_for_each(&mpcsign_hostkeys, idx, hk) {
-		if (!may_use(hk->owner))
+		if (!may_use(hk->obj.owner))
 			continue;
-		if (count < kl.max && put_user(hk->handle, out + count)) {
+		if (count < kl.max && put_user(hk->obj.handle, out + count)) {
 			ret = -EFAULT;
 			break;
 		}
@@ -320,24 +306,12 @@ static void sessions_of_hostkey_free(u32 host_key)
 
 static struct mpcsign_dkg_session *session_get(u32 handle, int *err)
 {
-	struct mpcsign_dkg_session *s;
-
-	lockdep_assert_held(&mpcsign_dkg_lock);
-	s = xa_load(&mpcsign_sessions, handle);
-	if (!s) {
-		*err = -ENOENT;
-		return NULL;
-	}
-	if (!may_use(s->owner)) {
-		*err = -EACCES;
-		return NULL;
-	}
-	return s;
+	return dkg_obj_get(&mpcsign_sessions, handle, err);
 }
 
 static void session_end(struct mpcsign_dkg_session *s)
 {
-	xa_erase(&mpcsign_sessions, s->handle);
+	xa_erase(&mpcsign_sessions, s->obj.handle);
 	session_free(s);
 }
 
@@ -399,7 +373,7 @@ long mpcsign_ioc_dkg_step1(void __user *uarg)
 	ret = dkg_errno(err, &e, &a.blame);
 	if (ret)
 		goto out;
-	ret = xa_alloc_cyclic(&mpcsign_sessions, &s->handle, s, xa_limit_31b,
+	ret = xa_alloc_cyclic(&mpcsign_sessions, &s->obj.handle, s, xa_limit_31b,
 			      &mpcsign_session_next, GFP_KERNEL);
 	if (ret < 0) {
 		ret = ret == -EBUSY ? -ENOSPC : ret;
@@ -407,12 +381,12 @@ long mpcsign_ioc_dkg_step1(void __user *uarg)
 	}
 	ret = 0;
 	mpcsign_nsessions++;
-	s->owner = current_uid();
-	s->host_key = hk->handle;
+	s->obj.owner = current_uid();
+	s->host_key = hk->obj.handle;
 	s->stage = DKG_STAGE_STEP1;
 	s->t = a.t;
 	s->n = a.n;
-	a.session = s->handle;
+	a.session = s->obj.handle;
 	a.pmsg1_len = pmsg1_len;
 	if (copy_to_user(u64_to_user_ptr(a.pmsg1), pmsg1, pmsg1_len)) {
 		session_end(s);

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include "libmpcsign.h"
-#include "core/chilldkg.h"
+#include "core/chilldkg_errno.h"
 
 static int dev_ioctl(struct mpcsign *h, unsigned long cmd, void *arg)
 {
@@ -308,24 +308,7 @@ static int coord_errno(int err, const struct mpc_dkg_error *e, struct mpcsign_dk
 		b->participant2 = e->participant_id2;
 		b->reason = e->reason;
 	}
-	switch (err) {
-	case MPC_DKG_OK:
-		return 0;
-	case MPC_DKG_ERR_NOMEM:
-		return -ENOMEM;
-	case MPC_DKG_ERR_FAULTY_PARTICIPANT:
-	case MPC_DKG_ERR_INVALID_RECOVERY_ACK:
-	case MPC_DKG_ERR_FAULTY_PARTICIPANT_OR_COORDINATOR:
-		return -EBADMSG;
-	case MPC_DKG_ERR_RECOVERY_DATA:
-		return -EILSEQ;
-	case MPC_DKG_ERR_STATE:
-		return -EALREADY;
-	case MPC_DKG_ERR_INTERNAL:
-		return -EIO;
-	default:
-		return -EINVAL;
-	}
+	return mpc_dkg_errno(err);
 }
 
 int mpcsign_dkg_coord_new(struct mpcsign_dkg_coord **out, uint32_t t, uint32_t n,
