@@ -1092,32 +1092,6 @@ struct sign_secrets {
 	mpc_scalar k1, k2, d, k, s, t, w;
 };
 
-/*
- * The self-verification check: with s = k + c*d', P = d'*G and K = k*G,
- * s*G = K + c*P, i.e. P = c^-1 (s*G - K): one variable-time double-base
- * multiplication on public values (psig, c, K = +-(R1 + b*R2) of our own
- * pubnonce).  1 if cbytes(c^-1 (s*G - K)) == want.
- */
-static MPC_FROST_NOINLINE int self_check_var(const mpc_scalar *c, const mpc_scalar *s,
-					     const mpc_ge *k, const uint8_t want[33])
-{
-	mpc_scalar ci, ng;
-	mpc_gej kj, x;
-	mpc_ge xa;
-	uint8_t ser[33];
-
-	mpc_scalar_inverse_var(&ci, c);
-	mpc_scalar_mul(&ng, s, &ci);
-	mpc_scalar_negate(&ci, &ci);
-	mpc_gej_set_ge(&kj, k);
-	mpc_ecmult(&x, &kj, &ci, &ng);
-	if (mpc_gej_is_infinity(&x))
-		return 0;
-	mpc_ge_set_gej_var(&xa, &x);
-	mpc_ge_serialize_compressed(ser, &xa);
-	return !memcmp(ser, want, 33);
-}
-
 /* Position of id in the list, or MPC_FROST_NO_BLAME. */
 static size_t id_position(const uint32_t *ids, size_t u, uint32_t id)
 {
@@ -1130,18 +1104,28 @@ static size_t id_position(const uint32_t *ids, size_t u, uint32_t id)
 }
 
 /*
- * Sign after the argument checks.  The BIP computes pubshare = cbytes(d'*G)
- * to look it up in the list, and the pubnonce k1'*G, k2'*G for the
- * self-verification.  Here the common case costs one fixed-base
- * multiplication (K = k*G) and one double-base multiplication: with
- * my_id at position pos, the self-verification checks the psig against
- * pubshares[pos]; if that holds, d'*G = pubshares[pos], so the lookup of the
- * BIP succeeds and its self-verification passes, with the same psig.  Only
- * if it does not hold (or my_id is not in the list) is d'*G computed, to
- * return what the BIP returns: MY_PUBSHARE, MY_ID, the psig (our pubshare
- * sits at another position), or INTERNAL.  The scalar sum is computed twice
- * in different orders, so that a transient fault in the scalar arithmetic
- * (which the point check cannot see in k) is caught as well.
+ * Sign after the argument checks.
+ *
+ * The BIP computes pubshare = cbytes(d'*G) to find it in the list, and
+ * self-verifies the psig: s*G == K + c*P with K = k*G = +-(R1 + b*R2) of the
+ * signer's own pubnonce (recomputed from k1', k2'), c = e*lambda*g*gacc and
+ * P = cpoint(pubshare).  Here both checks are one fixed-base multiplication:
+ * with k the effective nonce scalar and s = k + c*d', let
+ * t = c^-1 (s - k) and T = t*G.  Then s*G = K + c*T holds by construction
+ * (c is never 0), so "T = P" is the self-verification equation, and T = d'*G
+ * exactly when s was computed with the right share.  With my_id at
+ * position pos: if cbytes(T) == pubshares[pos], the BIP's lookup succeeds
+ * and its self-verification passes, and the psig is returned.  Otherwise
+ * (or if my_id is not listed) d'*G is computed, to return what the BIP
+ * returns: MY_PUBSHARE, MY_ID, the psig (our pubshare sits at another
+ * position and T equals it) or INTERNAL.
+ *
+ * Faults: T is derived from the output s, so a fault in d' or in the
+ * c*d' term is caught (T != P).  The nonce term k = k1 + b*k2, which the
+ * BIP's version checks in the point domain, is computed twice, in
+ * different orders, and compared (a transient fault shows as a mismatch).
+ * Neither version can see a fault that corrupts k1'/k2' themselves after
+ * the secnonce is read (the published pubnonce is not an input of Sign).
  */
 static MPC_FROST_NOINLINE int sign_inner(uint8_t psig[32], const uint8_t sn[64],
 					 const uint8_t secshare[32], uint32_t my_id,
@@ -1151,9 +1135,8 @@ static MPC_FROST_NOINLINE int sign_inner(uint8_t psig[32], const uint8_t sn[64],
 	const struct mpc_frost_signers *sc = ctx->signers;
 	struct mpc_frost_session_values sv;
 	struct sign_secrets x;
-	uint8_t pubshare[33];
-	mpc_ge kp;
-	mpc_scalar c, sp;
+	uint8_t pubshare[33], tpt[33];
+	mpc_scalar c, ci;
 	size_t pos;
 	int ret, flag;
 
@@ -1192,7 +1175,7 @@ static MPC_FROST_NOINLINE int sign_inner(uint8_t psig[32], const uint8_t sn[64],
 						       MPC_FROST_ERR_MY_PUBSHARE;
 		goto out;
 	}
-	/* c = e*lambda*g*gacc (public); s = k + c*d' with k = k1 + b*k2 */
+	/* c = e*lambda*g*gacc (public, nonzero); s = k + c*d' with k = k1 + b*k2 */
 	lagrange_var(&c, sc->ids, sc->u, my_id);
 	mpc_scalar_mul(&c, &sv.e, &c);
 	if (sv.q_odd ^ sv.gacc_neg)
@@ -1201,25 +1184,29 @@ static MPC_FROST_NOINLINE int sign_inner(uint8_t psig[32], const uint8_t sn[64],
 	mpc_scalar_add(&x.k, &x.k1, &x.t);
 	mpc_scalar_mul(&x.t, &c, &x.d);
 	mpc_scalar_add(&x.s, &x.k, &x.t);
-	/* again, in another order: (d'*c + k1) + k2*b */
-	mpc_scalar_mul(&x.t, &x.d, &c);
-	mpc_scalar_add(&x.t, &x.t, &x.k1);
+	/* again, in another order: k' = (k2*b + k1); s' = d'*c + k' */
 	mpc_scalar_mul(&x.w, &x.k2, &sv.b);
+	mpc_scalar_add(&x.w, &x.w, &x.k1);
+	flag = mpc_scalar_eq(&x.w, &x.k);
+	mpc_scalar_mul(&x.t, &x.d, &c);
 	mpc_scalar_add(&x.t, &x.t, &x.w);
-	flag = mpc_scalar_eq(&x.t, &x.s);
+	flag &= mpc_scalar_eq(&x.t, &x.s);
 	declassify(&flag, sizeof(flag));	/* a fault indicator */
 	mpc_scalar_get_b32(psig, &x.s);
 	declassify(psig, 32);	/* the output */
-	mpc_scalar_set_b32(&sp, psig);
-	/* K = k*G = +-(R1 + b*R2) for our pubnonce: public */
-	point_gen(NULL, &kp, &x.k);
-	if (flag && self_check_var(&c, &sp, &kp, sc->pubshares[pos]))
+	/* t = c^-1 (s - k); T = t*G (public: it is P when all is well) */
+	mpc_scalar_inverse_var(&ci, &c);
+	mpc_scalar_negate(&x.t, &x.k);
+	mpc_scalar_add(&x.t, &x.t, &x.s);
+	mpc_scalar_mul(&x.t, &x.t, &ci);
+	point_gen(tpt, NULL, &x.t);
+	if (flag && !memcmp(tpt, sc->pubshares[pos], 33))
 		goto out;
 	/* what does the BIP's Sign say? */
 	point_gen(pubshare, NULL, &x.d);
 	if (!pubshare_in_list(sc, pubshare))
 		ret = MPC_FROST_ERR_MY_PUBSHARE;
-	else if (!flag || !self_check_var(&c, &sp, &kp, pubshare))
+	else if (!flag || memcmp(tpt, pubshare, 33))
 		ret = MPC_FROST_ERR_INTERNAL;
 out:
 	if (ret)

@@ -474,19 +474,41 @@ static void test_nonce_agg(void)
  * Run Sign for one case: returns the code, psig in out.  Checks that the
  * secnonce buffer is wiped afterwards (*wiped).
  */
+static int trusted_cases, trusted_agree;
+
 static int run_sign(const struct json *g, const struct json *tc, struct vcase *c,
 		    uint8_t psig[32], size_t *blame, int *wiped)
 {
-	uint8_t secnonce[64], secshare[32];
+	uint8_t secnonce[64], secshare[32], sn2[64], psig2[32];
 	struct mpc_frost_session_ctx s = vcase_session(c);
-	int ret;
+	uint32_t my_id = (uint32_t)json_get_num(tc, "my_id", -1);
+	size_t blame2 = 777;
+	int ret, ret2;
 
 	if (!pool_fixed(secnonce, 64, g, "secnonces", json_get_num(tc, "secnonce_index", -1)) ||
 	    !pool_fixed(secshare, 32, g, "secshares", json_get_num(tc, "secshare_index", -1)))
 		return -1;
-	ret = mpc_frost_sign(psig, secnonce, secshare,
-			     (uint32_t)json_get_num(tc, "my_id", -1), &s, NULL, blame);
+	memcpy(sn2, secnonce, 64);
+	ret = mpc_frost_sign(psig, secnonce, secshare, my_id, &s, NULL, blame);
 	*wiped = is_zero(secnonce, 64);
+	/*
+	 * The key-store variant must agree whenever its precondition can hold,
+	 * i.e. unless the case is about invalid key material (which a key
+	 * store would have rejected at import).
+	 */
+	ret2 = mpc_frost_sign_ex(psig2, sn2, secshare, my_id, &s, NULL,
+				 MPC_FROST_SIGN_TRUSTED_SIGNERS, &blame2);
+	if (ret != MPC_FROST_ERR_PUBSHARE && ret != MPC_FROST_ERR_KEY_MATERIAL &&
+	    ret != MPC_FROST_ERR_THRESH_PK) {
+		int ok = ret2 == ret && is_zero(sn2, 64) && !memcmp(psig, psig2, 32) &&
+			 (ret == MPC_FROST_OK || blame2 == *blame);
+
+		trusted_cases++;
+		trusted_agree += ok;
+		if (!ok)
+			printf("# sign_ex(TRUSTED_SIGNERS) disagrees: %d vs %d (%s)\n", ret2, ret,
+			       mpc_frost_strerror(ret));
+	}
 	return ret;
 }
 
@@ -789,6 +811,149 @@ static void test_sig_agg(void)
 /* ------------------------------------------------------------------------ */
 /* API edges not covered by the vectors                                        */
 
+/* ------------------------------------------------------------------------ */
+/* ValidateSignersCtx: small-integer and full interpolation paths             */
+
+/* Share of id (Shamir, f(id + 1)) with libsecp256k1's seckey arithmetic. */
+static int share_of(uint8_t out[32], uint8_t (*coef)[32], uint32_t t, uint32_t id)
+{
+	uint8_t xb[32] = { 0 };
+	int i;
+
+	xb[27] = (uint8_t)(((uint64_t)id + 1) >> 32);
+	xb[28] = (uint8_t)((id + 1) >> 24);
+	xb[29] = (uint8_t)((id + 1) >> 16);
+	xb[30] = (uint8_t)((id + 1) >> 8);
+	xb[31] = (uint8_t)(id + 1);
+	if (id == 0xffffffffu) {	/* id + 1 = 2^32 */
+		memset(xb + 28, 0, 4);
+		xb[27] = 1;
+	}
+	memcpy(out, coef[t - 1], 32);
+	for (i = (int)t - 2; i >= 0; i--)
+		if (!secp256k1_ec_seckey_tweak_mul(sctx, out, xb) ||
+		    !secp256k1_ec_seckey_tweak_add(sctx, out, coef[i]))
+			return 0;
+	return 1;
+}
+
+static int pub33(uint8_t out[33], const uint8_t sk[32])
+{
+	secp256k1_pubkey p;
+	size_t len = 33;
+
+	return secp256k1_ec_pubkey_create(sctx, &p, sk) &&
+	       secp256k1_ec_pubkey_serialize(sctx, out, &len, &p, SECP256K1_EC_COMPRESSED);
+}
+
+#define IMAXU 30
+
+/*
+ * Random t-of-n keys and signer sets whose interpolation takes the
+ * small-integer path (small ids) or the full one (huge ids, u > 24): the
+ * correct set validates; a set with one pubshare replaced (by another
+ * valid share, or by its negation) fails with KEY_MATERIAL; a set with a
+ * valid but wrong thresh_pk too.  Sign_ex(TRUSTED) on a set that does not
+ * validate still signs (the caller vouched), plain Sign refuses.
+ */
+static void test_interpolation(void)
+{
+	static const struct {
+		uint32_t t, n, u, idmax;
+	} cfg[] = {
+		{ 1, 2, 1, 1 }, { 1, 2, 2, 1 }, { 2, 3, 2, 2 }, { 3, 5, 4, 4 },
+		{ 5, 9, 7, 8 }, { 4, 200, 6, 199 }, { 3, 0xffffffffu, 3, 0xfffffffeu },
+		{ 4, 0x80000000u, 5, 0x7fffffffu }, { 6, 40, 12, 39 }, { 25, 30, 30, 29 },
+		{ 2, 1000000, 2, 999999 },
+	};
+	uint8_t coef[IMAXU][32], sk[IMAXU][32], pk[IMAXU][33], tpk[33], other[33];
+	uint32_t ids[IMAXU];
+	struct mpc_frost_signers sc;
+	size_t c, i, j, blame;
+	int ok = 1, rep, n_ok = 0;
+
+	for (c = 0; c < sizeof(cfg) / sizeof(cfg[0]); c++) {
+		for (rep = 0; rep < 3; rep++) {
+			uint32_t t = cfg[c].t, u = cfg[c].u;
+
+			for (i = 0; i < t; i++)
+				do
+					test_rand_bytes(coef[i], 32);
+				while (!secp256k1_ec_seckey_verify(sctx, coef[i]));
+			ok &= pub33(tpk, coef[0]);
+			/* distinct ids, the first few small, some near idmax */
+			for (i = 0; i < u; i++) {
+				uint32_t id;
+				int dup;
+
+				do {
+					if (rep == 0 || cfg[c].idmax < 64)
+						id = (uint32_t)(test_rand64() % ((uint64_t)cfg[c].idmax + 1));
+					else
+						id = cfg[c].idmax - (uint32_t)(test_rand64() % 8);
+					dup = 0;
+					for (j = 0; j < i; j++)
+						dup |= ids[j] == id;
+				} while (dup);
+				ids[i] = id;
+				ok &= share_of(sk[i], coef, t, id) && pub33(pk[i], sk[i]);
+			}
+			sc.n = cfg[c].n;
+			sc.t = t;
+			sc.u = u;
+			sc.ids = ids;
+			sc.pubshares = (const uint8_t (*)[33])pk;
+			sc.thresh_pk = tpk;
+			ok &= mpc_frost_signers_validate(&sc, NULL, &blame) == MPC_FROST_OK;
+			/* wrong thresh_pk (a valid point) */
+			memcpy(other, tpk, 33);
+			ok &= pub33(tpk, coef[1 % t]) ;
+			if (t > 1)
+				ok &= mpc_frost_signers_validate(&sc, NULL, &blame) ==
+				      MPC_FROST_ERR_KEY_MATERIAL;
+			memcpy(tpk, other, 33);
+			/* one pubshare negated, then replaced by another share */
+			j = test_rand64() % u;
+			memcpy(other, pk[j], 33);
+			pk[j][0] ^= 1;
+			ok &= mpc_frost_signers_validate(&sc, NULL, &blame) ==
+			      MPC_FROST_ERR_KEY_MATERIAL;
+			if (t > 1) {
+				uint8_t s2[32];
+
+				ok &= share_of(s2, coef, t, ids[j] ^ 0x100) && pub33(pk[j], s2);
+				ok &= mpc_frost_signers_validate(&sc, NULL, &blame) ==
+				      MPC_FROST_ERR_KEY_MATERIAL;
+			}
+			/* trusted signing ignores the bad key material; plain refuses */
+			if (u >= 2 && j != 0) {
+				struct mpc_frost_session_ctx ctx;
+				uint8_t sn[64], sn2[64], pn[66], r[32], psig[32], m[32] = { 1 };
+
+				test_rand_bytes(r, 32);
+				ok &= mpc_frost_nonce_gen(sn, pn, r, NULL, NULL, NULL, 0, NULL, 0,
+							  NULL, 0) == 0;
+				memcpy(sn2, sn, 64);
+				ctx.signers = &sc;
+				ctx.aggnonce = pn;
+				ctx.tweaks = NULL;
+				ctx.msg = m;
+				ctx.msglen = 32;
+				ok &= mpc_frost_sign_ex(psig, sn, sk[0], ids[0], &ctx, NULL,
+							MPC_FROST_SIGN_TRUSTED_SIGNERS, NULL) ==
+				      MPC_FROST_OK;
+				ok &= mpc_frost_sign(psig, sn2, sk[0], ids[0], &ctx, NULL, NULL) ==
+				      MPC_FROST_ERR_KEY_MATERIAL && is_zero(sn2, 64);
+			}
+			memcpy(pk[j], other, 33);
+			ok &= mpc_frost_signers_validate(&sc, NULL, &blame) == MPC_FROST_OK;
+			n_ok++;
+		}
+	}
+	test_report(ok, "ValidateSignersCtx interpolation, small-integer and full paths (%d key sets)",
+		    n_ok);
+}
+
 static void test_api_edges(void)
 {
 	static const uint8_t order[32] = {
@@ -857,7 +1022,18 @@ static void test_api_edges(void)
 		for (e = 0; e < MPC_FROST_ERR_COUNT_; e++)
 			ok &= strcmp(mpc_frost_strerror(e), "unknown error") != 0;
 	}
-	test_report(ok, "frost api edges (tweak ctx, lagrange, limits, strings)");
+	/* unknown sign_ex flags: an argument error, the secnonce is consumed */
+	{
+		struct mpc_frost_signers sc = { 3, 2, 2, ids, NULL, bad_pk };
+		struct mpc_frost_session_ctx ctx = { &sc, bad_pk, NULL, NULL, 0 };
+		uint8_t sn[64], psig[32];
+
+		memset(sn, 1, 64);
+		memset(psig, 1, 32);
+		ok &= mpc_frost_sign_ex(psig, sn, sn, 0, &ctx, NULL, 0x80, &blame) ==
+		      MPC_FROST_ERR_ARG && is_zero(sn, 64) && is_zero(psig, 32);
+	}
+	test_report(ok, "frost api edges (tweak ctx, lagrange, limits, strings, flags)");
 }
 
 int main(void)
@@ -874,7 +1050,11 @@ int main(void)
 	test_sign_file("tweak_vectors.json", "tweak");
 	test_det_sign();
 	test_sig_agg();
+	test_interpolation();
 	test_api_edges();
+	test_report(trusted_cases > 100 && trusted_agree == trusted_cases,
+		    "sign_ex(TRUSTED_SIGNERS) agrees with sign on %d/%d vector cases",
+		    trusted_agree, trusted_cases);
 	printf("# bip445 vectors: %d/%d cases pass\n", grand_pass, grand_total);
 	secp256k1_context_destroy(sctx);
 	mpc_ecmult_exit();

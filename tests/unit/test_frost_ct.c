@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
  * test_frost_ct.c - constant-time test of the FROST signer path
- * (mpc_frost_nonce_gen, mpc_frost_sign, mpc_frost_deterministic_sign)
+ * (mpc_frost_nonce_gen, mpc_frost_sign[_ex], mpc_frost_deterministic_sign)
  * under valgrind memcheck.
  *
  * The program re-executes itself under valgrind.  Secret inputs (secret
@@ -167,7 +167,9 @@ static void run(void)
 		ok &= ret == MPC_FROST_OK;
 		ok &= mpc_frost_nonce_agg(agg, pn, 2, NULL, NULL) == 0;
 		SECRET(secshare, 32);
-		ret = mpc_frost_sign(psig, sn[0], secshare, 0, &ctx, NULL, NULL);
+		/* r >= 2: the key-store variant (no pubshare interpolation) */
+		ret = mpc_frost_sign_ex(psig, sn[0], secshare, 0, &ctx, NULL,
+					r >= 2 ? MPC_FROST_SIGN_TRUSTED_SIGNERS : 0, NULL);
 		PUBLIC(&ret, sizeof(ret));
 		PUBLIC(psig, 32);
 		PUBLIC(sn[0], 64);
@@ -175,18 +177,19 @@ static void run(void)
 		ok &= mpc_frost_session_values(&sv, &ctx, NULL, NULL) == 0 &&
 		      mpc_frost_psig_verify_session(&sv, psig, 0, pn, pubshares[0]) == 0;
 	}
-	group_end("mpc_frost_nonce_gen, mpc_frost_sign (with/without tweaks and optional inputs)",
-		  e0, ok);
+	group_end("mpc_frost_nonce_gen, mpc_frost_sign[_ex] (with/without tweaks, optional inputs, "
+		  "TRUSTED_SIGNERS)", e0, ok);
 
 	/* 2. Sign failing on secret inputs: used secnonce, zero second half, bad share */
 	e0 = errors_now();
 	ok = 1;
 	ctx.tweaks = NULL;
-	for (r = 0; r < 3; r++) {
+	for (r = 0; r < 5; r++) {
 		test_rand_bytes(rnd, 32);
 		ok &= mpc_frost_nonce_gen(sn[0], pn, rnd, NULL, NULL, NULL, 0, NULL, 0, NULL, 0) == 0;
 		ok &= mpc_frost_nonce_agg(agg, pn, 2, NULL, NULL) == 0;
-		memcpy(secshare, k.secshare[0], 32);
+		/* r = 3: a share that is not listed; r = 4: listed at another position */
+		memcpy(secshare, k.secshare[r == 3 ? 2 : r == 4 ? 1 : 0], 32);
 		if (r == 0)
 			memset(sn[0], 0, 64);
 		if (r == 1)
@@ -195,15 +198,19 @@ static void run(void)
 			memset(secshare, 0, 32);
 		SECRET(sn[0], 64);
 		SECRET(secshare, 32);
-		ret = mpc_frost_sign(psig, sn[0], secshare, 0, &ctx, NULL, NULL);
+		ret = mpc_frost_sign_ex(psig, sn[0], secshare, 0, &ctx, NULL,
+					r >= 3 ? MPC_FROST_SIGN_TRUSTED_SIGNERS : 0, NULL);
 		PUBLIC(&ret, sizeof(ret));
 		PUBLIC(psig, 32);
 		PUBLIC(sn[0], 64);
 		ok &= ret == (r == 0 ? MPC_FROST_ERR_SECNONCE1 :
-			      r == 1 ? MPC_FROST_ERR_SECNONCE2 : MPC_FROST_ERR_SECSHARE);
-		ok &= is_zero(psig, 32) && is_zero(sn[0], 64);
+			      r == 1 ? MPC_FROST_ERR_SECNONCE2 :
+			      r == 2 ? MPC_FROST_ERR_SECSHARE :
+			      r == 3 ? MPC_FROST_ERR_MY_PUBSHARE : MPC_FROST_OK);
+		ok &= is_zero(psig, 32) == (r != 4) && is_zero(sn[0], 64);
 	}
-	group_end("mpc_frost_sign error paths (used secnonce, bad secnonce, bad share)", e0, ok);
+	group_end("mpc_frost_sign slow paths (used secnonce, bad secnonce, bad share, unlisted "
+		  "share, share listed elsewhere)", e0, ok);
 
 	/* 3. DeterministicSign */
 	e0 = errors_now();

@@ -18,6 +18,8 @@
  *  - a signer that signs with another signer's share is blamed by the
  *    coordinator; a Sign that fails (signer not in the set) still wipes
  *    the secnonce;
+ *  - mpc_frost_sign_ex with MPC_FROST_SIGN_TRUSTED_SIGNERS gives the same
+ *    psig as mpc_frost_sign for the same secnonce, and the same errors;
  *  - one signer per session may be the DeterministicSign signer (last).
  *
  * MPC_TEST_ITERS (default 5) x 2 sessions per configuration and tweak mode.
@@ -237,12 +239,18 @@ static int session(const struct keys *k, size_t u, int mode, int det)
 	/* round 2 */
 	ctx.aggnonce = agg;
 	for (i = 0; i < nsign; i++) {
-		uint8_t again[32];
+		uint8_t again[32], sn2[64];
 
+		/* the key-store variant gives the same psig for the same nonce */
+		memcpy(sn2, secnonce[i], 64);
+		ret = mpc_frost_sign_ex(again, sn2, k->secshare[ids[i]], ids[i], &ctx, NULL,
+					MPC_FROST_SIGN_TRUSTED_SIGNERS, &blame);
+		CK(ret == MPC_FROST_OK && is_zero(sn2, 64));
 		ret = mpc_frost_sign(psig + 32 * i, secnonce[i], k->secshare[ids[i]],
 				     ids[i], &ctx, NULL, &blame);
 		CK(ret == MPC_FROST_OK);
 		CK(is_zero(secnonce[i], 64));
+		CK(!memcmp(again, psig + 32 * i, 32));
 		/* nonce reuse is impossible through the API */
 		memset(again, 0xaa, 32);
 		ret = mpc_frost_sign(again, secnonce[i], k->secshare[ids[i]], ids[i],
@@ -291,8 +299,18 @@ static int session(const struct keys *k, size_t u, int mode, int det)
 		CK(mpc_frost_nonce_gen(s1, p1, rnd, NULL, NULL, NULL, 0, NULL, 0, NULL, 0) == 0);
 		memcpy(pubnonce, p1, 66);	/* signer 0 uses a fresh nonce */
 		CK(mpc_frost_nonce_agg(agg, pubnonce, u, NULL, &blame) == 0);
-		ret = mpc_frost_sign(out, s1, k->secshare[ids[1]], ids[0], &ctx, NULL, &blame);
-		CK(ret == MPC_FROST_OK && is_zero(s1, 64));
+		{
+			uint8_t s2[64], out2[32];
+
+			memcpy(s2, s1, 64);
+			ret = mpc_frost_sign_ex(out2, s2, k->secshare[ids[1]], ids[0], &ctx,
+						NULL, MPC_FROST_SIGN_TRUSTED_SIGNERS, &blame);
+			CK(ret == MPC_FROST_OK && is_zero(s2, 64));
+			ret = mpc_frost_sign(out, s1, k->secshare[ids[1]], ids[0], &ctx, NULL,
+					     &blame);
+			CK(ret == MPC_FROST_OK && is_zero(s1, 64));
+			CK(!memcmp(out, out2, 32));
+		}
 		CK(mpc_frost_session_values(&sv2, &ctx, NULL, &blame) == MPC_FROST_OK);
 		CK(mpc_frost_psig_verify_session(&sv2, out, ids[0], p1, pubshares[0]) ==
 		   MPC_FROST_VERIFY_FAIL);
@@ -306,10 +324,22 @@ static int session(const struct keys *k, size_t u, int mode, int det)
 
 		test_rand_bytes(rnd, 32);
 		CK(mpc_frost_nonce_gen(s1, p1, rnd, NULL, NULL, NULL, 0, NULL, 0, NULL, 0) == 0);
-		ret = mpc_frost_sign(out, s1, k->secshare[perm[u]], perm[u], &ctx, NULL, &blame);
+		ret = mpc_frost_sign_ex(out, s1, k->secshare[perm[u]], perm[u], &ctx, NULL,
+					(test_rand64() & 1) ? MPC_FROST_SIGN_TRUSTED_SIGNERS : 0,
+					&blame);
 		/* with t = 1 every pubshare is the same, only the id is wrong */
 		CK(ret == (k->t >= 2 ? MPC_FROST_ERR_MY_PUBSHARE : MPC_FROST_ERR_MY_ID) &&
-		   is_zero(s1, 64));
+		   is_zero(s1, 64) && is_zero(out, 32));
+		/* a listed id with a share that is not listed */
+		if (k->t >= 2) {
+			test_rand_bytes(rnd, 32);
+			CK(mpc_frost_nonce_gen(s1, p1, rnd, NULL, NULL, NULL, 0, NULL, 0, NULL,
+					       0) == 0);
+			ret = mpc_frost_sign_ex(out, s1, k->secshare[perm[u]], ids[0], &ctx,
+						NULL, MPC_FROST_SIGN_TRUSTED_SIGNERS, &blame);
+			CK(ret == MPC_FROST_ERR_MY_PUBSHARE && is_zero(s1, 64) &&
+			   is_zero(out, 32));
+		}
 	}
 	return 1;
 }
