@@ -623,23 +623,24 @@ struct bv_item {
 	uint8_t pk[32];
 };
 
+/* For up to cap <= BV_CHUNK signatures. */
 struct bv_ws {
-	struct bv_item *it;	/* BV_CHUNK */
-	mpc_ge *pts;		/* 2 BV_CHUNK */
-	mpc_scalar *sc;		/* 2 BV_CHUNK */
-	int8_t *dig;		/* 2 BV_CHUNK * BV_WNAF_LEN */
-	mpc_gej *tj;		/* 2 BV_CHUNK * BV_TAB */
-	mpc_ge *tab;		/* 2 BV_CHUNK * BV_TAB */
+	struct bv_item *it;	/* cap */
+	mpc_ge *pts;		/* 2 cap */
+	mpc_scalar *sc;		/* 2 cap */
+	int8_t *dig;		/* 2 cap * BV_WNAF_LEN */
+	mpc_gej *tj;		/* 2 cap * BV_TAB */
+	mpc_ge *tab;		/* 2 cap * BV_TAB */
 	size_t size;
 };
 
-static int bv_ws_alloc(struct bv_ws *w)
+static int bv_ws_alloc(struct bv_ws *w, uint32_t cap)
 {
-	const size_t np = 2 * BV_CHUNK;
+	const size_t np = 2 * (size_t)cap;
 	size_t o_pts, o_sc, o_tj, o_tab, o_dig;
 	uint8_t *b;
 
-	o_pts = sizeof(struct bv_item) * BV_CHUNK;
+	o_pts = sizeof(struct bv_item) * (size_t)cap;
 	o_sc = o_pts + sizeof(mpc_ge) * np;
 	o_tj = o_sc + sizeof(mpc_scalar) * np;
 	o_tab = o_tj + sizeof(mpc_gej) * np * BV_TAB;
@@ -837,7 +838,7 @@ static __attribute__((__noinline__)) uint32_t bv_first_invalid(const struct bv_s
 {
 	struct bv_ws w = { NULL, NULL, NULL, NULL, NULL, NULL, 0 };
 	uint32_t lo, hi, i;
-	int have = bv_ws_alloc(&w);
+	int have = limit >= BV_MIN && bv_ws_alloc(&w, limit < BV_CHUNK ? limit : BV_CHUNK);
 
 	for (lo = 0; lo < limit; lo = hi) {
 		hi = limit - lo > BV_CHUNK ? lo + BV_CHUNK : limit;
