@@ -749,6 +749,16 @@ out:
 	return ret;
 }
 
+unsigned int mpcsign_dkg_count(void)
+{
+	unsigned int n;
+
+	mutex_lock(&mpcsign_dkg_lock);
+	n = mpcsign_nhostkeys + mpcsign_nsessions;
+	mutex_unlock(&mpcsign_dkg_lock);
+	return n;
+}
+
 void mpcsign_dkg_exit(void)
 {
 	struct mpcsign_dkg_session *s;

@@ -44,6 +44,9 @@ long mpcsign_ioc_key_delete(void __user *uarg);
 long mpcsign_ioc_nonce_gen(void __user *uarg);
 long mpcsign_ioc_sign(void __user *uarg);
 void mpcsign_keystore_exit(void);
+/* Wipe every outstanding secret nonce; number of key shares held. */
+void mpcsign_keystore_wipe_nonces(void);
+unsigned int mpcsign_keystore_count(void);
 /* Add a key share made inside the kernel (DKG, recovery); *handle out. */
 int mpcsign_key_add(u32 my_id, u32 t, u32 n, const u8 secshare[MPCSIGN_SCALAR_LEN],
 		    const u8 thresh_pk[MPCSIGN_POINT_LEN], const u8 *pubshares,
@@ -60,6 +63,12 @@ long mpcsign_ioc_dkg_abort(void __user *uarg);
 long mpcsign_ioc_recover(void __user *uarg);
 long mpcsign_ioc_recovery_ack_sign(void __user *uarg);
 void mpcsign_dkg_exit(void);
+/* Host keys + DKG sessions held. */
+unsigned int mpcsign_dkg_count(void);
+
+/* pm.c: no hibernation with secrets held; nonces wiped before any sleep */
+int mpcsign_pm_init(void);
+void mpcsign_pm_exit(void);
 
 int mpcsign_device_init(void);
 void mpcsign_device_exit(void);

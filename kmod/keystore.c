@@ -696,6 +696,16 @@ out:
 	return ret;
 }
 
+void mpcsign_keystore_wipe_nonces(void)
+{
+	mpcsign_nonces_wipe(NULL);
+}
+
+unsigned int mpcsign_keystore_count(void)
+{
+	return atomic_read(&mpcsign_nkeys);
+}
+
 void mpcsign_keystore_exit(void)
 {
 	struct mpcsign_key *key;

@@ -83,9 +83,12 @@ static int __init mpcsign_init(void)
 		goto err_core;
 	}
 	pr_info("self-test passed\n");
-	ret = mpcsign_device_init();
+	ret = mpcsign_pm_init();
 	if (ret)
 		goto err_core;
+	ret = mpcsign_device_init();
+	if (ret)
+		goto err_pm;
 	ret = mpcsign_genl_init();
 	if (ret)
 		goto err_device;
@@ -95,6 +98,8 @@ static int __init mpcsign_init(void)
 
 err_device:
 	mpcsign_device_exit();
+err_pm:
+	mpcsign_pm_exit();
 err_core:
 	mpc_ecmult_exit();
 	return ret;
@@ -104,6 +109,7 @@ static void __exit mpcsign_exit(void)
 {
 	mpcsign_genl_exit();
 	mpcsign_device_exit();
+	mpcsign_pm_exit();
 	mpcsign_dkg_exit();
 	mpcsign_keystore_exit();
 	mpc_ecmult_exit();

@@ -653,6 +653,35 @@ TEST_F(frost, foreign_uid_refused)
 	delete_all(self->h, &d);
 }
 
+/*
+ * Hibernation would write the key shares to disk: the module refuses it
+ * while it holds any, and wipes every outstanding nonce first.
+ */
+TEST_F(frost, hibernation_refused_and_nonces_wiped)
+{
+	const uint32_t ids[] = { 0, 1 };
+	struct dealer d;
+	struct round r;
+	uint8_t psig[32];
+	int fd;
+	ssize_t n;
+
+	deal(&d, 2, 3);
+	ASSERT_EQ(0, import_all(self->h, &d));
+	ASSERT_EQ(0, round_start(self->h, &d, &r, ids, 2, 0, 0));
+	fd = open("/sys/power/state", O_WRONLY);
+	ASSERT_LE(0, fd);
+	n = write(fd, "disk", 4);
+	EXPECT_EQ(-1, n);
+	EXPECT_EQ(EBUSY, errno);
+	close(fd);
+	/* the nonces are gone, the key shares are not */
+	EXPECT_EQ(-ENOENT, mpcsign_sign(self->h, r.nonce[0], &r.s, psig, NULL));
+	ASSERT_EQ(0, round_start(self->h, &d, &r, ids, 2, 0, 0));
+	EXPECT_EQ(0, round_sign_all(self->h, &r));
+	delete_all(self->h, &d);
+}
+
 static int contains(const void *hay, size_t len, const uint8_t needle[32])
 {
 	const uint8_t *p = hay;
