@@ -135,9 +135,18 @@ VM_BENCH_BINS := $(patsubst tests/vm/%.c,$(O)/vm/%,$(wildcard tests/vm/*_bench.c
 $(O)/bench: $(BENCH_SRCS) $(CORE_OBJS) $(COMMON_OBJS) $(LIBNAME).a
 	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes -o $@ $(BENCH_SRCS) $(COMMON_OBJS) $(LIBNAME).a $(NL_LIBS) $(SECP_LIBS)
 
-tests: $(UNIT_BINS) $(UNIT_SAN_BINS) $(CT_BINS) $(KSFT_BINS)
+# fuzz targets: tests/fuzz/fuzz_*.c define LLVMFuzzerTestOneInput(); with gcc
+# they link with tests/fuzz/driver.c (random and corpus inputs, ASan + UBSan)
+FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(O)/fuzz/%,$(FUZZ_SRCS))
+$(O)/fuzz/%: tests/fuzz/%.c tests/fuzz/driver.c $(CORE_SAN_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_FLAGS) $(WARN) -Wno-missing-prototypes -DMPC_VERIFY -Iinclude/uapi -Ikmod -Itests/common \
+		-o $@ $< tests/fuzz/driver.c $(CORE_SAN_OBJS)
 
-unit-tests: deps-quiet $(UNIT_BINS) $(UNIT_SAN_BINS) $(CT_BINS)
+tests: $(UNIT_BINS) $(UNIT_SAN_BINS) $(CT_BINS) $(KSFT_BINS) $(FUZZ_BINS)
+
+unit-tests: deps-quiet $(UNIT_BINS) $(UNIT_SAN_BINS) $(CT_BINS) $(FUZZ_BINS)
 	tests/run-tests.sh unit $(O)
 
 vm-tests: deps-quiet module $(KSFT_BINS)

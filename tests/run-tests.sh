@@ -43,6 +43,10 @@ for t in "$out"/tests-san/test_*; do
 	# each test picks smaller counts itself when built with sanitizers (MPC_VERIFY)
 	[ -x "$t" ] && run "san-$(basename "$t")" "$t"
 done
+# fuzz targets: a bounded number of random inputs each (MPC_FUZZ_ITERS)
+for t in "$out"/fuzz/fuzz_*; do
+	[ -x "$t" ] && run "$(basename "$t")" "$t" -runs="${MPC_FUZZ_ITERS:-20000}" tests/fuzz/corpus
+done
 if [ -x tests/ct/run-ct.sh ]; then
 	run constant-time tests/ct/run-ct.sh "$out"
 fi
