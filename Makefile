@@ -55,7 +55,7 @@ SECP_LIBS := -lsecp256k1
 KSFT_DIR := $(O)/ksft-harness
 
 .PHONY: all deps module userspace tests check unit-tests ct-tests vm-tests demo bench clean \
-	module-w1 install-lib
+	module-w1 install
 
 all: deps-quiet
 	@$(MAKE) --no-print-directory module userspace tests
@@ -164,6 +164,20 @@ bench: deps-quiet
 	@$(MAKE) --no-print-directory $(O)/bench module $(VM_BENCH_BINS)
 	$(O)/bench
 	tests/vm/run-vm.sh --mode bench --kver $(KVER) --out $(O)
+
+# install libmpcsign (shared, static, headers, pkg-config) and the CLI
+PREFIX ?= /usr/local
+DESTDIR ?=
+install: userspace
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/linux \
+		$(DESTDIR)$(PREFIX)/bin
+	install -m 644 $(LIBNAME).a $(DESTDIR)$(PREFIX)/lib/libmpcsign.a
+	install -m 755 $(LIBNAME).so $(DESTDIR)$(PREFIX)/lib/libmpcsign.so.0
+	ln -sf libmpcsign.so.0 $(DESTDIR)$(PREFIX)/lib/libmpcsign.so
+	sed -e 's|@PREFIX@|$(PREFIX)|' userspace/lib/mpcsign.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/mpcsign.pc
+	install -m 644 userspace/lib/libmpcsign.h $(DESTDIR)$(PREFIX)/include/libmpcsign.h
+	install -m 644 include/uapi/linux/mpcsign.h $(DESTDIR)$(PREFIX)/include/linux/mpcsign.h
+	install -m 755 $(O)/mpcsign $(DESTDIR)$(PREFIX)/bin/mpcsign
 
 clean:
 	rm -rf $(O)
