@@ -264,27 +264,40 @@ static void gej_mul_small_var(mpc_gej *r, const mpc_gej *a, uint32_t x)
  *   x binom(x, k) = (k+1) binom(x, k+1) + k binom(x, k),
  * so multiplying g = sum_k c_k binom(x, k) by x maps c_k to k (c_k + c_{k-1}):
  * about t^2/2 multiplications by small k.  Then f(1), f(2), ... follow from
- * the difference table with t-1 point additions each.  Finally all values
- * are made affine with a single field inversion.
+ * the difference table with t-1 point additions each.  Those t-1 additions
+ * are independent, so the table is kept affine and each step's additions
+ * share one field inversion (Montgomery's trick); the values come out affine.
  */
 struct vss_ws {
-	mpc_gej *vals;	/* n: f(1..n) */
-	mpc_gej *c;	/* t: binomial-basis coefficients / difference table */
-	mpc_ge *ge;	/* n: affine values */
+	mpc_gej *vals;	/* n: scratch for the caller */
+	mpc_gej *c;	/* t: binomial-basis coefficients */
+	mpc_ge *ca;	/* t: the difference table, affine */
+	mpc_fe *den;	/* t: denominators, then their inverses */
+	mpc_fe *pre;	/* t: prefix products */
+	mpc_ge *ge;	/* n: f(1..n), affine */
 	size_t size;
 };
 
 static int vss_ws_alloc(struct vss_ws *w, uint32_t n, uint32_t t)
 {
+	size_t o_c, o_ca, o_den, o_pre, o_ge;
 	uint8_t *p;
 
-	w->size = sizeof(mpc_gej) * ((size_t)n + t) + sizeof(mpc_ge) * (size_t)n;
+	o_c = sizeof(mpc_gej) * (size_t)n;
+	o_ca = o_c + sizeof(mpc_gej) * (size_t)t;
+	o_den = o_ca + sizeof(mpc_ge) * (size_t)t;
+	o_pre = o_den + sizeof(mpc_fe) * (size_t)t;
+	o_ge = o_pre + sizeof(mpc_fe) * (size_t)t;
+	w->size = o_ge + sizeof(mpc_ge) * (size_t)n;
 	p = mpc_alloc(w->size);
 	w->vals = (mpc_gej *)p;
 	if (!p)
 		return 0;
-	w->c = w->vals + n;
-	w->ge = (mpc_ge *)(w->c + t);
+	w->c = (mpc_gej *)(p + o_c);
+	w->ca = (mpc_ge *)(p + o_ca);
+	w->den = (mpc_fe *)(p + o_den);
+	w->pre = (mpc_fe *)(p + o_pre);
+	w->ge = (mpc_ge *)(p + o_ge);
 	return 1;
 }
 
@@ -295,7 +308,93 @@ static void vss_ws_free(struct vss_ws *w)
 	w->vals = NULL;
 }
 
-/* w->vals[i] = sum_j (i+1)^j coms[j] for i < n; t >= 1. */
+/* r = a + b for affine a, b, the general way (one inversion). */
+static void ge_add_slow_var(mpc_ge *r, const mpc_ge *a, const mpc_ge *b)
+{
+	mpc_gej aj, rj;
+
+	mpc_gej_set_ge(&aj, a);
+	mpc_gej_add_ge_var(&rj, &aj, b);
+	mpc_ge_set_gej_var(r, &rj);
+}
+
+/*
+ * One step of the affine difference table: ca[k] += ca[k+1] (old values)
+ * for k < d, with one inversion.  Coordinates stay magnitude 1.
+ */
+static void vss_table_step_var(struct vss_ws *w, uint32_t d)
+{
+	mpc_ge *ca = w->ca;
+	mpc_fe inv, t, lam, u;
+	uint32_t k;
+
+	/* denominators x2 - x1, 1 for the special cases */
+	for (k = 0; k < d; k++) {
+		const mpc_ge *p1 = &ca[k], *p2 = &ca[k + 1];
+
+		if (!p1->infinity && !p2->infinity) {
+			mpc_fe_negate(&t, &p1->x, 1);
+			w->den[k] = p2->x;
+			mpc_fe_add(&w->den[k], &t);
+			if (!mpc_fe_normalizes_to_zero_var(&w->den[k])) {
+				w->pre[k] = w->den[k];
+				if (k)
+					mpc_fe_mul(&w->pre[k], &w->pre[k - 1], &w->den[k]);
+				continue;
+			}
+		}
+		mpc_fe_set_int(&w->den[k], 0);	/* marks the special case */
+		if (k)
+			w->pre[k] = w->pre[k - 1];
+		else
+			mpc_fe_set_int(&w->pre[k], 1);
+	}
+	/* den[k] <- 1/den[k] for the regular ones */
+	mpc_fe_inv_var(&inv, &w->pre[d - 1]);
+	for (k = d; k-- > 0;) {
+		if (mpc_fe_normalizes_to_zero_var(&w->den[k]))
+			continue;
+		if (k) {
+			mpc_fe_mul(&t, &inv, &w->pre[k - 1]);
+			mpc_fe_mul(&inv, &inv, &w->den[k]);
+		} else {
+			t = inv;
+		}
+		w->den[k] = t;
+	}
+	/* ascending: ca[k+1] is still the old value when ca[k] is replaced */
+	for (k = 0; k < d; k++) {
+		mpc_ge *p1 = &ca[k];
+		const mpc_ge *p2 = &ca[k + 1];
+
+		if (mpc_fe_normalizes_to_zero_var(&w->den[k])) {
+			ge_add_slow_var(p1, p1, p2);
+			continue;
+		}
+		/* lam = (y2 - y1) / (x2 - x1); x3 = lam^2 - x1 - x2;
+		 * y3 = lam (x1 - x3) - y1 */
+		mpc_fe_negate(&t, &p1->y, 1);
+		u = p2->y;
+		mpc_fe_add(&u, &t);
+		mpc_fe_mul(&lam, &u, &w->den[k]);
+		mpc_fe_sqr(&u, &lam);
+		mpc_fe_negate(&t, &p1->x, 1);
+		mpc_fe_add(&u, &t);
+		mpc_fe_negate(&t, &p2->x, 1);
+		mpc_fe_add(&u, &t);
+		mpc_fe_normalize_weak(&u);		/* x3 */
+		mpc_fe_negate(&t, &u, 1);
+		mpc_fe_add(&t, &p1->x);
+		mpc_fe_mul(&t, &t, &lam);
+		p1->x = u;
+		mpc_fe_negate(&u, &p1->y, 1);
+		mpc_fe_add(&t, &u);
+		mpc_fe_normalize_weak(&t);
+		p1->y = t;
+	}
+}
+
+/* w->ge[i] = sum_j (i+1)^j coms[j] for i < n; t >= 1. */
 static __attribute__((__noinline__)) void vss_eval_all_var(struct vss_ws *w, const mpc_ge *coms, uint32_t t, uint32_t n)
 {
 	mpc_gej *c = w->c;
@@ -313,24 +412,28 @@ static __attribute__((__noinline__)) void vss_eval_all_var(struct vss_ws *w, con
 		mpc_gej_set_ge(&c[0], &coms[t - 2 - m]);
 	}
 	/* c[k] = Delta^k f(0); step the difference table to x = 1..n */
+	mpc_ge_set_all_gej_var(w->ca, c, t);
+	for (k = 0; k < t; k++) {
+		mpc_fe_normalize_weak(&w->ca[k].x);
+		mpc_fe_normalize_weak(&w->ca[k].y);
+	}
 	for (x = 0; x < n; x++) {
-		for (k = 0; k + 1 < t; k++)
-			gej_add(&c[k], &c[k + 1]);
-		w->vals[x] = c[0];
+		if (t > 1)
+			vss_table_step_var(w, t - 1);
+		w->ge[x] = w->ca[0];
 	}
 }
 
-/* Serialize w->vals[0..n) to out + stride*i (infinity as zeros) with one
- * inversion; returns 1 if none is infinity. */
-static __attribute__((__noinline__)) int vss_ser_all_var(uint8_t *out, size_t stride, struct vss_ws *w, uint32_t n)
+/* Serialize ge[0..n) to out + stride*i (infinity as zeros); returns 1 if
+ * none is infinity. */
+static int vss_ser_all_var(uint8_t *out, size_t stride, const mpc_ge *ge, uint32_t n)
 {
 	uint32_t i;
 	int ok = 1;
 
-	mpc_ge_set_all_gej_var(w->ge, w->vals, n);
 	for (i = 0; i < n; i++) {
-		ok &= !mpc_ge_is_infinity(&w->ge[i]);
-		ser_ge_inf(out + stride * (size_t)i, &w->ge[i]);
+		ok &= !mpc_ge_is_infinity(&ge[i]);
+		ser_ge_inf(out + stride * (size_t)i, &ge[i]);
 	}
 	return ok;
 }
@@ -1167,10 +1270,10 @@ int mpc_dkg_participant_step2(struct mpc_dkg_pstate *st, uint8_t pmsg2[64],
 			      const uint8_t aux_rand[32], struct mpc_dkg_error *err)
 {
 	struct playout l;
-	struct vss_ws w = { NULL, NULL, NULL, 0 };
+	struct vss_ws w = { NULL, NULL, NULL, NULL, NULL, NULL, 0 };
 	mpc_scalar sk, pad, sum_pads, secshare, tweak, tmp;
 	mpc_ge *coms = NULL, *sum_coms, g;
-	mpc_gej acc, pj, pubtweak;
+	mpc_gej acc, pubtweak;
 	uint8_t pub[33], buf33[33], hb[32];
 	const uint8_t *c_cts, *c_ncs, *c_pops, *c_pns, *c_ess, *hpk;
 	uint8_t *eq, *b;
@@ -1336,11 +1439,10 @@ int mpc_dkg_participant_step2(struct mpc_dkg_pstate *st, uint8_t pmsg2[64],
 
 	/* All pubshares, untweaked; verify our share against ours (equivalent). */
 	vss_eval_all_var(&w, sum_coms, t, n);
-	pj = w.vals[id];
 	mpc_ecmult_gen(&acc, &secshare);
 	mpc_ge_set_gej(&g, &acc);
 	mpc_ge_serialize_compressed(buf33, &g);	/* secshare*G, public if valid */
-	ser_gej_inf_var(b + l.inv_pubshare, &pj);
+	ser_ge_inf(b + l.inv_pubshare, &w.ge[id]);
 	if (mpc_scalar_is_zero(&secshare) || mpc_memneq(buf33, b + l.inv_pubshare, 33)) {
 		if (mpc_scalar_is_zero(&secshare) && is_zero33(b + l.inv_pubshare))
 			goto share_ok;	/* 0*G == infinity: valid (negligible) */
@@ -1358,9 +1460,12 @@ share_ok:
 	mpc_scalar_add(&secshare, &secshare, &tweak);
 	mpc_scalar_get_b32(b + l.secshare, &secshare);
 	ser_ge_inf(b + l.tpk, &sum_coms[0]);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		mpc_gej_set_ge(&w.vals[i], &w.ge[i]);
 		gej_add(&w.vals[i], &pubtweak);
-	if (!vss_ser_all_var(b + l.pubshares, 33, &w, n)) {
+	}
+	mpc_ge_set_all_gej_var(w.ge, w.vals, n);
+	if (!vss_ser_all_var(b + l.pubshares, 33, w.ge, n)) {
 		ret = fail(err, MPC_DKG_ERR_INTERNAL, MPC_DKG_R_INFINITY, MPC_DKG_NOBODY);
 		goto out;
 	}
@@ -1574,7 +1679,7 @@ static int recover(struct mpc_dkg_output *out, struct mpc_dkg_params *params_out
 		   struct mpc_dkg_error *err)
 {
 	struct mpc_dkg_params p;
-	struct vss_ws w = { NULL, NULL, NULL, 0 };
+	struct vss_ws w = { NULL, NULL, NULL, NULL, NULL, NULL, 0 };
 	mpc_scalar sk, s, pad, tweak;
 	mpc_ge *coms = NULL, g;
 	mpc_gej acc, pubtweak, pj;
@@ -1647,7 +1752,7 @@ static int recover(struct mpc_dkg_output *out, struct mpc_dkg_params *params_out
 		goto out;
 	}
 	vss_eval_all_var(&w, coms, t, n);
-	i = vss_ser_all_var(out->pubshares, 33, &w, n);
+	i = vss_ser_all_var(out->pubshares, 33, w.ge, n);
 	vss_ws_free(&w);
 	if (!i) {
 		ret = fail(err, MPC_DKG_ERR_INTERNAL, MPC_DKG_R_INFINITY, MPC_DKG_NOBODY);
@@ -1859,7 +1964,7 @@ int mpc_dkg_coordinator_step1(struct mpc_dkg_cstate *st, uint8_t *cmsg1, size_t 
 			      const struct mpc_dkg_params *p, struct mpc_dkg_error *err)
 {
 	struct clayout l;
-	struct vss_ws w = { NULL, NULL, NULL, 0 };
+	struct vss_ws w = { NULL, NULL, NULL, NULL, NULL, NULL, 0 };
 	mpc_ge *coms = NULL;
 	mpc_gej *sums = NULL, pj;
 	mpc_scalar *ess = NULL, s;
@@ -1960,7 +2065,7 @@ int mpc_dkg_coordinator_step1(struct mpc_dkg_cstate *st, uint8_t *cmsg1, size_t 
 	mpc_ge_set_gej_var(&coms[0], &pj);
 	ser_ge_inf(st->buf + l.tpk, &coms[0]);
 	vss_eval_all_var(&w, coms, t, n);
-	if (!vss_ser_all_var(st->buf + l.pubshares, 33, &w, n)) {
+	if (!vss_ser_all_var(st->buf + l.pubshares, 33, w.ge, n)) {
 		ret = fail(err, MPC_DKG_ERR_INTERNAL, MPC_DKG_R_INFINITY, MPC_DKG_NOBODY);
 		goto fail_state;
 	}
@@ -2026,7 +2131,7 @@ int mpc_dkg_coordinator_investigate(uint8_t *cinvs, size_t cinvs_len,
 				    const uint8_t *const *pmsgs1, const size_t *pmsgs1_len, size_t count,
 				    const struct mpc_dkg_params *p, struct mpc_dkg_error *err)
 {
-	struct vss_ws w = { NULL, NULL, NULL, 0 };
+	struct vss_ws w = { NULL, NULL, NULL, NULL, NULL, NULL, 0 };
 	mpc_ge *coms;
 	size_t clen;
 	uint32_t n, t, i, j, reason;
@@ -2065,7 +2170,7 @@ int mpc_dkg_coordinator_investigate(uint8_t *cinvs, size_t cinvs_len,
 			       pm + 33 * (size_t)t + 97 + 32 * (size_t)i, 32);
 		/* partial pubshares f_j(i+1) for all i (infinity allowed) */
 		vss_eval_all_var(&w, coms, t, n);
-		vss_ser_all_var(cinvs + 32 * (size_t)n + 33 * (size_t)j, clen, &w, n);
+		vss_ser_all_var(cinvs + 32 * (size_t)n + 33 * (size_t)j, clen, w.ge, n);
 	}
 	mpc_free_sensitive(coms, sizeof(*coms) * (size_t)t);
 	vss_ws_free(&w);

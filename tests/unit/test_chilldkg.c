@@ -1259,7 +1259,7 @@ static int batch_blame_session(uint32_t n, uint32_t t)
  */
 static int vss_tabulation_session(void)
 {
-	enum { N = 11, T = 6, NPOLY = 8 };
+	enum { N = 11, T = 6, NPOLY = 9 };
 	static const int pat[NPOLY][T] = {
 		{ 0, 0, 0, 0, 0, 0 },		/* random (filled below) */
 		{ 1, 1, 1, 1, 1, 1 },		/* equal points */
@@ -1269,6 +1269,7 @@ static int vss_tabulation_session(void)
 		{ -6, 11, -6, 1, 0, 0 },	/* (x-1)(x-2)(x-3) P */
 		{ 3, 0, 0, 0, 0, 0 },		/* constant */
 		{ 0, 0, 0, 0, 0, 0 },		/* all infinity */
+		{ 1, 1, 0, 0, 0, 0 },		/* P + xP: differences P, P (doubling) */
 	};
 	struct mpc_dkg_params p;
 	struct mpc_dkg_error e;
