@@ -23,6 +23,28 @@
 static const uint8_t zero33[33];
 
 /*
+ * SHA-256 midstates of the BIP-445 tagged-hash prefixes (the state after
+ * SHA256(tag) || SHA256(tag)), from mpc_sha256_tag_midstate(); the BIP-445
+ * vectors (NonceGen, Sign, DeterministicSign) check every one of them.
+ */
+static const uint32_t mid_aux[8] = {	/* BIP0445/aux */
+	0x6897b3bb, 0x24ab32cd, 0x8385f8b3, 0x80744f87,
+	0x870e6f29, 0x914402ee, 0x6cc9c84f, 0xbf1cfc30,
+};
+static const uint32_t mid_nonce[8] = {	/* BIP0445/nonce */
+	0xa34747ff, 0xa20c4bad, 0xd452f789, 0x0651a105,
+	0xa0cae9c6, 0x17277455, 0xd4261055, 0x3ad88e5d,
+};
+static const uint32_t mid_noncecoef[8] = {	/* BIP0445/noncecoef */
+	0xa6687fc2, 0x5e7130fb, 0x1c834a5d, 0x7ee95ba4,
+	0xa821f6c2, 0x0db494b1, 0x4f41cb22, 0x086be37a,
+};
+static const uint32_t mid_det_nonce[8] = {	/* BIP0445/deterministic/nonce */
+	0xd094c45a, 0xf3445a15, 0x3b066846, 0x6aec495c,
+	0x168c4c9d, 0x0642a3e8, 0x449b6c6e, 0xf201cc53,
+};
+
+/*
  * Declassification: a value computed from secrets that the protocol makes
  * public (a public nonce or share point, a partial signature, the validity
  * of a secret input, which the error code reveals anyway).  A no-op, except
@@ -631,12 +653,57 @@ void mpc_frost_tweak_ctx_plain_pk(uint8_t out[33],
  * secnonce[32(i-1)..] = k_i, pubnonce[33(i-1)..] = cbytes(k_i*G).
  * Wipes *pre.
  */
+/* r = affine a, given zi = 1/a.z (a finite). */
+static void gej_to_ge_zinv(mpc_ge *r, const mpc_gej *a, const mpc_fe *zi)
+{
+	mpc_fe zi2, zi3;
+
+	mpc_fe_sqr(&zi2, zi);
+	mpc_fe_mul(&zi3, &zi2, zi);
+	mpc_fe_mul(&r->x, &a->x, &zi2);
+	mpc_fe_mul(&r->y, &a->y, &zi3);
+	mpc_fe_normalize(&r->x);
+	mpc_fe_normalize(&r->y);
+	r->infinity = 0;
+	memzero_explicit(&zi2, sizeof(zi2));
+	memzero_explicit(&zi3, sizeof(zi3));
+}
+
+/*
+ * out = cbytes(k[0]*G) || cbytes(k[1]*G), k[i] secret and nonzero; constant
+ * time, one field inversion for both points.  The result is public.
+ */
+static MPC_FROST_NOINLINE void point_gen2(uint8_t out[66], const mpc_scalar k[2])
+{
+	mpc_gej a[2];
+	mpc_fe z, zi, t;
+	mpc_ge p;
+	int i;
+
+	mpc_ecmult_gen(&a[0], &k[0]);
+	mpc_ecmult_gen(&a[1], &k[1]);
+	mpc_fe_mul(&z, &a[0].z, &a[1].z);
+	mpc_fe_inv(&zi, &z);
+	for (i = 0; i < 2; i++) {
+		mpc_fe_mul(&t, &zi, &a[1 - i].z);	/* 1 / a[i].z */
+		gej_to_ge_zinv(&p, &a[i], &t);
+		declassify(&p, sizeof(p));
+		mpc_ge_serialize_compressed(out + 33 * i, &p);
+	}
+	mpc_gej_clear(&a[0]);
+	mpc_gej_clear(&a[1]);
+	mpc_fe_clear(&z);
+	mpc_fe_clear(&zi);
+	mpc_fe_clear(&t);
+	mpc_ge_clear(&p);
+}
+
 static int nonces_from_prefix(uint8_t secnonce[64], uint8_t pubnonce[66],
 			      struct mpc_sha256 *pre)
 {
 	struct mpc_sha256 h;
 	uint8_t k32[32], b;
-	mpc_scalar k;
+	mpc_scalar k[2];
 	int i, zero, ret = MPC_FROST_OK;
 
 	for (i = 0; i < 2; i++) {
@@ -644,20 +711,21 @@ static int nonces_from_prefix(uint8_t secnonce[64], uint8_t pubnonce[66],
 		b = (uint8_t)i;
 		mpc_sha256_update(&h, &b, 1);
 		mpc_sha256_final(&h, k32);
-		mpc_scalar_set_b32(&k, k32);
+		mpc_scalar_set_b32(&k[i], k32);
 		/* zero has negligible probability; failing reveals nothing else */
-		zero = mpc_scalar_is_zero(&k);
+		zero = mpc_scalar_is_zero(&k[i]);
 		declassify(&zero, sizeof(zero));
 		if (zero) {
 			ret = MPC_FROST_ERR_NONCE_ZERO;
-			mpc_scalar_set_int(&k, 1);
+			mpc_scalar_set_int(&k[i], 1);
 		}
-		mpc_scalar_get_b32(secnonce + 32 * i, &k);
-		point_gen(pubnonce + 33 * i, NULL, &k);
+		mpc_scalar_get_b32(secnonce + 32 * i, &k[i]);
 	}
+	point_gen2(pubnonce, k);
 	memzero_explicit(k32, sizeof(k32));
 	memzero_explicit(pre, sizeof(*pre));
-	mpc_scalar_clear(&k);
+	mpc_scalar_clear(&k[0]);
+	mpc_scalar_clear(&k[1]);
 	if (ret) {
 		memzero_explicit(secnonce, 64);
 		memset(pubnonce, 0, 66);
@@ -668,9 +736,12 @@ static int nonces_from_prefix(uint8_t secnonce[64], uint8_t pubnonce[66],
 /* out = secret xor hash_{BIP0445/aux}(rand) */
 static void xor_aux(uint8_t out[32], const uint8_t secret[32], const uint8_t rand[32])
 {
+	struct mpc_sha256 h;
 	int i;
 
-	mpc_tagged_hash(out, TAG("BIP0445/aux"), rand, 32);
+	mpc_sha256_init_midstate(&h, mid_aux);
+	mpc_sha256_update(&h, rand, 32);
+	mpc_sha256_final(&h, out);
 	for (i = 0; i < 32; i++)
 		out[i] ^= secret[i];
 }
@@ -697,7 +768,7 @@ int mpc_frost_nonce_gen(uint8_t secnonce[64], uint8_t pubnonce[66],
 	else
 		memcpy(rnd, rand32, 32);
 
-	mpc_sha256_tagged_init(&h, TAG("BIP0445/nonce"));
+	mpc_sha256_init_midstate(&h, mid_nonce);
 	mpc_sha256_update(&h, rnd, 32);
 	memzero_explicit(rnd, sizeof(rnd));
 	b[0] = pubshare ? 33 : 0;
@@ -835,7 +906,7 @@ static MPC_FROST_NOINLINE int session_values(struct mpc_frost_session_values *sv
 		mpc_ge_serialize_xonly(sv->q_x, &tc.q);
 	}
 
-	mpc_sha256_tagged_init(&h, TAG("BIP0445/noncecoef"));
+	mpc_sha256_init_midstate(&h, mid_noncecoef);
 	hash_sorted_ids(&h, sc->ids, sc->u);
 	mpc_sha256_update(&h, ctx->aggnonce, 66);
 	mpc_sha256_update(&h, sv->q_x, 32);
@@ -915,33 +986,42 @@ static int pubshare_in_list(const struct mpc_frost_signers *sc,
 }
 
 /*
- * The verification equation of PartialSigVerifyInternal on decoded inputs:
- * s*G == Re* + e*lambda*g*gacc*P with Re* = +-(R*1 + b*R*2).  Public data.
+ * The verification equation of PartialSigVerifyInternal on decoded nonces:
+ * s*G == Re* + c*P with Re* = +-(R*1 + b*R*2), c = e*lambda*g*gacc, P =
+ * cpoint(pubshare).  Checked as cbytes(c^-1 (s*G - Re*)) == pubshare (c is
+ * never 0), which needs no decoding of P: a pubshare that does not decode
+ * is never equal to an encoding.  Public data.
  */
 static MPC_FROST_NOINLINE int psig_equation(const struct mpc_frost_session_values *sv,
 					    const mpc_scalar *s, uint32_t my_id,
 					    const mpc_ge *r1, const mpc_ge *r2,
-					    const mpc_ge *p)
+					    const uint8_t pubshare[33])
 {
 	const struct mpc_frost_signers *sc = sv->signers;
-	mpc_scalar c, lam, ns;
-	mpc_gej rej, t;
+	mpc_scalar c, ng;
+	mpc_gej rej, x;
+	mpc_ge xa;
+	uint8_t ser[33];
 
 	mpc_gej_set_ge(&rej, r2);
 	mpc_ecmult(&rej, &rej, &sv->b, NULL);
 	mpc_gej_add_ge_var(&rej, &rej, r1);
 	if (!mpc_ge_has_even_y(&sv->r))
 		mpc_gej_neg(&rej, &rej);
-	lagrange_var(&lam, sc->ids, sc->u, my_id);
-	/* c = e*lambda*g*gacc; check c*P - s*G + Re* == infinity */
-	mpc_scalar_mul(&c, &sv->e, &lam);
+	lagrange_var(&c, sc->ids, sc->u, my_id);
+	mpc_scalar_mul(&c, &sv->e, &c);
 	if (sv->q_odd ^ sv->gacc_neg)
 		mpc_scalar_negate(&c, &c);
-	mpc_scalar_negate(&ns, s);
-	mpc_gej_set_ge(&t, p);
-	mpc_ecmult(&t, &t, &c, &ns);
-	mpc_gej_add_var(&t, &t, &rej);
-	return mpc_gej_is_infinity(&t) ? MPC_FROST_OK : MPC_FROST_VERIFY_FAIL;
+	/* x = c^-1 s G - c^-1 Re* */
+	mpc_scalar_inverse_var(&c, &c);
+	mpc_scalar_mul(&ng, s, &c);
+	mpc_scalar_negate(&c, &c);
+	mpc_ecmult(&x, &rej, &c, &ng);
+	if (mpc_gej_is_infinity(&x))
+		return MPC_FROST_VERIFY_FAIL;
+	mpc_ge_set_gej_var(&xa, &x);
+	mpc_ge_serialize_compressed(ser, &xa);
+	return memcmp(ser, pubshare, 33) ? MPC_FROST_VERIFY_FAIL : MPC_FROST_OK;
 }
 
 /* PartialSigVerifyInternal: MPC_FROST_OK or MPC_FROST_VERIFY_FAIL. Public data. */
@@ -951,7 +1031,7 @@ static int psig_verify_internal(const struct mpc_frost_session_values *sv,
 {
 	const struct mpc_frost_signers *sc = sv->signers;
 	mpc_scalar s;
-	mpc_ge r1, r2, p;
+	mpc_ge r1, r2;
 
 	if (!mpc_scalar_set_b32(&s, psig))
 		return MPC_FROST_VERIFY_FAIL;
@@ -962,9 +1042,7 @@ static int psig_verify_internal(const struct mpc_frost_session_values *sv,
 	if (!mpc_ge_parse_compressed(&r1, pubnonce) ||
 	    !mpc_ge_parse_compressed(&r2, pubnonce + 33))
 		return MPC_FROST_VERIFY_FAIL;
-	if (!mpc_ge_parse_compressed(&p, pubshare))
-		return MPC_FROST_VERIFY_FAIL;
-	return psig_equation(sv, &s, my_id, &r1, &r2, &p);
+	return psig_equation(sv, &s, my_id, &r1, &r2, pubshare);
 }
 
 int mpc_frost_psig_verify_session(const struct mpc_frost_session_values *sv,
@@ -1313,7 +1391,7 @@ int mpc_frost_deterministic_sign(uint8_t pubnonce[66], uint8_t psig[32],
 		xor_aux(sh, secshare, rand);
 	else
 		memcpy(sh, secshare, 32);
-	mpc_sha256_tagged_init(&h, TAG("BIP0445/deterministic/nonce"));
+	mpc_sha256_init_midstate(&h, mid_det_nonce);
 	mpc_sha256_update(&h, sh, 32);
 	memzero_explicit(sh, sizeof(sh));
 	put_be32(b, my_id);
