@@ -29,7 +29,12 @@
  * Counts are size_t and checked against caller limits (struct
  * mpc_frost_limits; NULL means the MPC_FROST_DEFAULT_* values).  The core
  * allocates nothing; the work is O(u^2) scalar operations plus O(u)
- * variable-time point multiplications for a signer set of size u.
+ * pubshare decodings and the interpolation check for a signer set of size
+ * u (small signer sets with small ids: a few doublings per pubshare; else
+ * one variable-time multiplication each).  A signer's Sign costs, besides
+ * that, two point decodings, one variable-time and one fixed-base
+ * multiplication; with MPC_FROST_SIGN_TRUSTED_SIGNERS (mpc_frost_sign_ex)
+ * the per-pubshare work is skipped.
  *
  * The core tables must be initialised first (mpc_ecmult_init()).
  */
@@ -248,8 +253,12 @@ int mpc_frost_session_values(struct mpc_frost_session_values *sv,
  * Sign.  secnonce is read and then wiped (64 zero bytes) before anything
  * else happens, on every path: a second call with the same buffer fails
  * with MPC_FROST_ERR_SECNONCE1.  The produced partial signature is
- * verified before it is returned (MPC_FROST_ERR_INTERNAL if not).  psig is
- * zeroed on failure.  Constant time in secnonce and secshare.
+ * verified before it is returned (MPC_FROST_ERR_INTERNAL if not): the
+ * point T = c^-1 (s - k)*G, with k the effective nonce scalar and
+ * c = e*lambda*g*gacc, must be the signer's listed pubshare, which is the
+ * BIP's equation s*G = K + c*P with K = k*G; the nonce scalar k is computed
+ * twice and compared.  psig is zeroed on failure.  Constant time in
+ * secnonce and secshare.
  */
 int mpc_frost_sign(uint8_t psig[32], uint8_t secnonce[64],
 		   const uint8_t secshare[32], uint32_t my_id,
