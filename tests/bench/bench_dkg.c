@@ -207,7 +207,7 @@ void bench_dkg_run(void)
 	const char *env = getenv("MPC_BENCH_DKG_REPS");
 	const char *envn = getenv("MPC_BENCH_DKG_MAXN");
 	const char *envo = getenv("MPC_BENCH_DKG_ONLY");
-	int reps = env ? atoi(env) : 7, have[4] = { 0 }, k;
+	int reps = env ? atoi(env) : 11, have[4] = { 0 }, k;
 	uint32_t maxn = envn ? (uint32_t)atoi(envn) : 100;
 	uint32_t only = envo ? (uint32_t)atoi(envo) : 0;
 
@@ -248,17 +248,17 @@ void bench_dkg_run(void)
 	/*
 	 * Where the time goes, from callgrind instruction profiles of this
 	 * bench at n = 100, t = 67 (x86-64, core built with the kernel's flags):
-	 * per participant (step1 + step2 + finalize, about 424M instructions)
+	 * per participant (step1 + step2 + finalize, about 414M instructions)
 	 * SHA-256 ~29% (O(n^2) bytes: every ECDH pad hashes the 33n-byte host
 	 * key list, and each of the n CertEq challenges hashes the 98n-byte
-	 * transcript), constant-time ECDH mpc_ecmult_const ~27% (2(n-1) of
-	 * them), batch Schnorr verification ~17%, VSS pubshares ~13%, point
-	 * decompression ~7%; the coordinator's step1 is ~80% decompression of
-	 * the n*t commitment points (one square root each).
+	 * transcript), constant-time ECDH mpc_ecmult_const ~28% (2(n-1) of
+	 * them), batch Schnorr verification ~17%, VSS pubshares ~11%, point
+	 * decompression ~6%, ecmult_gen ~4%; the coordinator's step1 is ~82%
+	 * decompression of the n*t commitment points (one square root each).
 	 */
 	printf("dkg_dominant participant=sha256(O(n^2) bytes: ECDH pad contexts, CertEq "
-	       "challenges)~29%%,ecmult_const(2(n-1) ECDH)~27%%,schnorr_batch_verify~17%%,"
-	       "vss_pubshares~13%% coordinator_step1=point_decompression(n*t sqrt)~80%% "
+	       "challenges)~29%%,ecmult_const(2(n-1) ECDH)~28%%,schnorr_batch_verify~17%%,"
+	       "vss_pubshares~11%% coordinator_step1=point_decompression(n*t sqrt)~82%% "
 	       "(callgrind, n=100)\n");
 	fflush(stdout);
 }
