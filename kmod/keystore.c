@@ -557,6 +557,20 @@ out:
 	return ret;
 }
 
+/* Are pubshares[i] the key's own validated public shares of ids[i]? */
+static bool mpcsign_session_uses_key_shares(const struct mpcsign_key *key, const u32 *ids,
+					    const u8 *pubshares, u32 u)
+{
+	u32 i;
+
+	for (i = 0; i < u; i++)
+		if (ids[i] >= key->n ||
+		    memcmp(pubshares + (size_t)i * MPCSIGN_POINT_LEN,
+			   key->pubshares[ids[i]], MPCSIGN_POINT_LEN))
+			return false;
+	return true;
+}
+
 /* Take a nonce out of the store (exactly one caller can). */
 static struct mpcsign_nonce *mpcsign_nonce_take(u32 handle)
 {
@@ -670,8 +684,17 @@ long mpcsign_ioc_sign(void __user *uarg)
 	lim.max_tweaks = MPCSIGN_MAX_TWEAKS;
 	lim.max_msglen = mpcsign_limits.max_msg_len;
 
-	err = mpc_frost_sign(sg.psig, nonce->secnonce, key->secshare, key->my_id,
-			     &ctx, &lim, &blame);
+	/*
+	 * The key's n public shares were validated when it was made (import or
+	 * DKG).  If the session names exactly those shares, the core may skip
+	 * re-checking that they interpolate to the threshold key; otherwise
+	 * the full BIP-445 checks run and report the spec's errors.
+	 */
+	err = mpc_frost_sign_ex(sg.psig, nonce->secnonce, key->secshare, key->my_id,
+				&ctx, &lim,
+				mpcsign_session_uses_key_shares(key, ids, pubshares,
+								sg.num_signers) ?
+				MPC_FROST_SIGN_TRUSTED_SIGNERS : 0, &blame);
 	ret = mpcsign_frost_errno(err);
 	sg.detail = err;
 	sg.blame = blame == MPC_FROST_NO_BLAME || blame > U32_MAX ?
