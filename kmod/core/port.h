@@ -87,6 +87,26 @@ static inline uint64_t mpc_value_barrier_u64(uint64_t v)
 	return v;
 }
 
+/*
+ * mpc_declassify(p, n): the n bytes at p are the public result of a secret
+ * computation (a validity flag, an output, a protocol-public value).  It does
+ * nothing in the kernel and in normal userspace builds; the constant-time
+ * tests set mpc_declassify_hook to valgrind's "make defined" so that the
+ * code after a declassification may branch on the value.
+ */
+#ifdef __KERNEL__
+static inline void mpc_declassify(const void *p, size_t n)
+{
+}
+#else
+extern void (*mpc_declassify_hook)(const void *p, size_t n);	/* port.c */
+static inline void mpc_declassify(const void *p, size_t n)
+{
+	if (mpc_declassify_hook)
+		mpc_declassify_hook(p, n);
+}
+#endif
+
 /* Constant-time compare: 0 if equal, nonzero otherwise. */
 static inline int mpc_memneq(const void *a, const void *b, size_t n)
 {
