@@ -21,6 +21,9 @@
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <grp.h>
+#include <netlink/netlink.h>
+#include <netlink/genl/genl.h>
+#include <netlink/genl/ctrl.h>
 #include "kselftest_harness.h"
 #include "libmpcsign.h"
 
@@ -242,6 +245,41 @@ TEST(netlink_get_info_matches_ioctl)
 	EXPECT_EQ(a.max_signers, b.max_signers);
 	EXPECT_EQ(a.max_msg_len, b.max_msg_len);
 	EXPECT_EQ(a.max_participants, b.max_participants);
+}
+
+/* Send GET_INFO with or without an attribute; return the kernel's answer. */
+static int nl_get_info_raw(int with_attr)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	struct nl_msg *msg = nlmsg_alloc();
+	int family, ret = -ENOMEM;
+
+	if (!sk || !msg)
+		goto out;
+	ret = genl_connect(sk);
+	if (ret < 0)
+		goto out;
+	family = genl_ctrl_resolve(sk, MPCSIGN_GENL_NAME);
+	ret = family;
+	if (family < 0)
+		goto out;
+	genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, 0, MPCSIGN_CMD_GET_INFO,
+		    MPCSIGN_GENL_VERSION);
+	if (with_attr)
+		nla_put_u32(msg, MPCSIGN_A_MAX_KEYS, 5);
+	ret = nl_send_auto(sk, msg);
+	if (ret >= 0)
+		ret = nl_recvmsgs_default(sk);	/* the NLMSG_ERROR answer, if any */
+out:
+	nlmsg_free(msg);
+	nl_socket_free(sk);
+	return ret;
+}
+
+TEST(netlink_get_info_rejects_attributes)
+{
+	EXPECT_EQ(0, nl_get_info_raw(0));
+	EXPECT_EQ(-NLE_INVAL, nl_get_info_raw(1));
 }
 
 TEST(selftest_logged_at_load)
