@@ -334,7 +334,7 @@ long mpcsign_ioc_dkg_step1(void __user *uarg)
 	if (a.session || a.reserved0 || memchr_inv(&a.blame, 0, sizeof(a.blame)) ||
 	    memchr_inv(a.reserved, 0, sizeof(a.reserved)))
 		return -EINVAL;
-	if (a.n > mpcsign_limits.max_participants)
+	if (a.n > mpcsign_limits.max_participants || a.t > mpcsign_limits.max_threshold)
 		return -E2BIG;
 	if (a.t < 1 || a.t > a.n)
 		return -EINVAL;
@@ -635,7 +635,7 @@ static int recover_core(struct mpcsign_hostkey *hk, const u8 *rd, size_t rd_len,
 		b->kind = MPC_DKG_ERR_RECOVERY_DATA;
 		return -EILSEQ;
 	}
-	if (n > mpcsign_limits.max_participants)
+	if (n > mpcsign_limits.max_participants || t > mpcsign_limits.max_threshold)
 		return -E2BIG;
 	o->pubshares_len = (size_t)n * MPCSIGN_POINT_LEN;
 	o->pubshares = kvmalloc(o->pubshares_len, GFP_KERNEL);

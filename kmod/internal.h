@@ -17,6 +17,7 @@ struct mpcsign_limits {
 	unsigned int max_signers;
 	unsigned int max_msg_len;
 	unsigned int max_participants;
+	unsigned int max_threshold;
 	unsigned int max_host_keys;
 	unsigned int max_dkg_sessions;
 };

@@ -20,6 +20,7 @@ struct mpcsign_limits mpcsign_limits = {
 	.max_signers = 256,
 	.max_msg_len = 65536,
 	.max_participants = 256,
+	.max_threshold = 256,
 	.max_host_keys = 64,
 	.max_dkg_sessions = 16,
 };
@@ -34,6 +35,8 @@ module_param_named(max_msg_len, mpcsign_limits.max_msg_len, uint, 0444);
 MODULE_PARM_DESC(max_msg_len, "Longest message to sign in bytes (default 65536)");
 module_param_named(max_participants, mpcsign_limits.max_participants, uint, 0444);
 MODULE_PARM_DESC(max_participants, "DKG participants n at most (default 256)");
+module_param_named(max_threshold, mpcsign_limits.max_threshold, uint, 0444);
+MODULE_PARM_DESC(max_threshold, "DKG threshold t at most (default 256)");
 module_param_named(max_host_keys, mpcsign_limits.max_host_keys, uint, 0444);
 MODULE_PARM_DESC(max_host_keys, "Host keys held at most (default 64)");
 module_param_named(max_dkg_sessions, mpcsign_limits.max_dkg_sessions, uint, 0444);
@@ -57,7 +60,7 @@ static int mpcsign_check_limits(void)
 	struct mpcsign_limits *l = &mpcsign_limits;
 
 	if (!l->max_keys || !l->max_nonces || l->max_signers < 1 ||
-	    !l->max_host_keys || !l->max_dkg_sessions ||
+	    !l->max_host_keys || !l->max_dkg_sessions || !l->max_threshold ||
 	    l->max_signers > 65536 || l->max_msg_len > (16u << 20) ||
 	    l->max_participants < 2 || l->max_participants > 65536) {
 		pr_err("module parameter out of range (max_signers and max_participants <= 65536, max_msg_len <= 16 MiB)\n");

@@ -474,6 +474,10 @@ TEST_F(chilldkg, bad_inputs_refused)
 	EXPECT_EQ(-E2BIG, mpcsign_dkg_step1(self->h, self->d.hostkey[0], 2, 100000,
 					    (const uint8_t (*)[33])self->d.hostpubkeys, pmsg1,
 					    sizeof(pmsg1), &len, &session, &b));
+	/* t above the max_threshold parameter (5 in the test VM) */
+	EXPECT_EQ(-E2BIG, mpcsign_dkg_step1(self->h, self->d.hostkey[0], 6, 7,
+					    (const uint8_t (*)[33])self->d.hostpubkeys, pmsg1,
+					    sizeof(pmsg1), &len, &session, &b));
 	EXPECT_EQ(-ENOSPC, mpcsign_dkg_step1(self->h, self->d.hostkey[0], 2, 3,
 					     (const uint8_t (*)[33])self->d.hostpubkeys, pmsg1, 10,
 					     &len, &session, &b));
