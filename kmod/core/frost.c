@@ -44,27 +44,6 @@ static const uint32_t mid_det_nonce[8] = {	/* BIP0445/deterministic/nonce */
 	0x168c4c9d, 0x0642a3e8, 0x449b6c6e, 0xf201cc53,
 };
 
-/*
- * Declassification: a value computed from secrets that the protocol makes
- * public (a public nonce or share point, a partial signature, the validity
- * of a secret input, which the error code reveals anyway).  A no-op, except
- * that the userspace constant-time test (valgrind) can hook it to mark the
- * value as defined.
- */
-#ifdef __KERNEL__
-static inline void declassify(const void *p, size_t n)
-{
-}
-#else
-void (*mpc_frost_declassify_hook)(const void *p, size_t n);
-
-static void declassify(const void *p, size_t n)
-{
-	if (mpc_frost_declassify_hook)
-		mpc_frost_declassify_hook(p, n);
-}
-#endif
-
 static const struct mpc_frost_limits default_limits = {
 	.max_signers = MPC_FROST_DEFAULT_MAX_SIGNERS,
 	.max_tweaks = MPC_FROST_DEFAULT_MAX_TWEAKS,
@@ -243,7 +222,7 @@ static void point_gen(uint8_t out[33], mpc_ge *pt, const mpc_scalar *k)
 
 	mpc_ecmult_gen(&rj, k);
 	mpc_ge_set_gej(&r, &rj);
-	declassify(&r, sizeof(r));
+	mpc_declassify(&r, sizeof(r));
 	if (out)
 		mpc_ge_serialize_compressed(out, &r);
 	if (pt)
@@ -687,7 +666,7 @@ static MPC_FROST_NOINLINE void point_gen2(uint8_t out[66], const mpc_scalar k[2]
 	for (i = 0; i < 2; i++) {
 		mpc_fe_mul(&t, &zi, &a[1 - i].z);	/* 1 / a[i].z */
 		gej_to_ge_zinv(&p, &a[i], &t);
-		declassify(&p, sizeof(p));
+		mpc_declassify(&p, sizeof(p));
 		mpc_ge_serialize_compressed(out + 33 * i, &p);
 	}
 	mpc_gej_clear(&a[0]);
@@ -714,7 +693,7 @@ static int nonces_from_prefix(uint8_t secnonce[64], uint8_t pubnonce[66],
 		mpc_scalar_set_b32(&k[i], k32);
 		/* zero has negligible probability; failing reveals nothing else */
 		zero = mpc_scalar_is_zero(&k[i]);
-		declassify(&zero, sizeof(zero));
+		mpc_declassify(&zero, sizeof(zero));
 		if (zero) {
 			ret = MPC_FROST_ERR_NONCE_ZERO;
 			mpc_scalar_set_int(&k[i], 1);
@@ -1224,13 +1203,13 @@ static MPC_FROST_NOINLINE int sign_inner(uint8_t psig[32], const uint8_t sn[64],
 		return ret;
 	/* the validity of secret inputs is public (the error code says it) */
 	flag = mpc_scalar_set_b32_seckey(&x.k1, sn);
-	declassify(&flag, sizeof(flag));
+	mpc_declassify(&flag, sizeof(flag));
 	if (!flag) {
 		ret = MPC_FROST_ERR_SECNONCE1;
 		goto out;
 	}
 	flag = mpc_scalar_set_b32_seckey(&x.k2, sn + 32);
-	declassify(&flag, sizeof(flag));
+	mpc_declassify(&flag, sizeof(flag));
 	if (!flag) {
 		ret = MPC_FROST_ERR_SECNONCE2;
 		goto out;
@@ -1240,7 +1219,7 @@ static MPC_FROST_NOINLINE int sign_inner(uint8_t psig[32], const uint8_t sn[64],
 	mpc_scalar_cond_negate(&x.k1, flag);
 	mpc_scalar_cond_negate(&x.k2, flag);
 	flag = mpc_scalar_set_b32_seckey(&x.d, secshare);
-	declassify(&flag, sizeof(flag));
+	mpc_declassify(&flag, sizeof(flag));
 	if (!flag) {
 		ret = MPC_FROST_ERR_SECSHARE;
 		goto out;
@@ -1269,9 +1248,9 @@ static MPC_FROST_NOINLINE int sign_inner(uint8_t psig[32], const uint8_t sn[64],
 	mpc_scalar_mul(&x.t, &x.d, &c);
 	mpc_scalar_add(&x.t, &x.t, &x.w);
 	flag &= mpc_scalar_eq(&x.t, &x.s);
-	declassify(&flag, sizeof(flag));	/* a fault indicator */
+	mpc_declassify(&flag, sizeof(flag));	/* a fault indicator */
 	mpc_scalar_get_b32(psig, &x.s);
-	declassify(psig, 32);	/* the output */
+	mpc_declassify(psig, 32);	/* the output */
 	/* t = c^-1 (s - k); T = t*G (public: it is P when all is well) */
 	mpc_scalar_inverse_var(&ci, &c);
 	mpc_scalar_negate(&x.t, &x.k);

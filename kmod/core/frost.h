@@ -174,16 +174,6 @@ struct mpc_frost_session_values {
 	uint8_t r_x[32];	/* xbytes(R) */
 };
 
-#ifndef __KERNEL__
-/*
- * Tests only: called on every value that is computed from secrets but
- * public by the protocol (nonce and share points, psig, validity flags of
- * secret inputs), so that a valgrind constant-time test can mark it
- * defined.  NULL (the default) does nothing; absent in the kernel.
- */
-extern void (*mpc_frost_declassify_hook)(const void *p, size_t n);
-#endif
-
 /* A short English description and the name of the contribution an error
  * blames ("pubnonce", "aggnonce", "aggothernonce", "psig", "pubshare"), or
  * NULL if the code is not about a contribution. */

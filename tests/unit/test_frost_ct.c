@@ -7,7 +7,8 @@
  * The program re-executes itself under valgrind.  Secret inputs (secret
  * share, rand', secnonce) are marked undefined; frost.c declassifies
  * exactly the values the protocol makes public (nonce and share points,
- * psig, validity of secret inputs) through mpc_frost_declassify_hook.  Any
+ * psig, validity of secret inputs) through mpc_declassify() (port.h), whose
+ * userspace hook mpc_declassify_hook this test sets.  Any
  * other branch or memory index on secret data is a valgrind error; every
  * group must cause none and produce correct results.  The test of the
  * test: with the hook removed, Sign MUST cause valgrind errors (the
@@ -241,7 +242,7 @@ static void run(void)
 	if (RUNNING_ON_VALGRIND) {
 		unsigned long e;
 
-		mpc_frost_declassify_hook = NULL;
+		mpc_declassify_hook = NULL;
 		ctx.tweaks = NULL;
 		test_rand_bytes(rnd, 32);
 		mpc_frost_nonce_gen(sn[0], pn, rnd, NULL, NULL, NULL, 0, NULL, 0, NULL, 0);
@@ -253,7 +254,7 @@ static void run(void)
 		ret = mpc_frost_sign(psig, sn[0], secshare, 0, &ctx, NULL, NULL);
 		e = errors_now() - e0;
 		PUBLIC(&ret, sizeof(ret));
-		mpc_frost_declassify_hook = decl;
+		mpc_declassify_hook = decl;
 		printf("# selftest: %lu valgrind error(s) expected and seen\n", e);
 		test_report(e > 0, "ct: valgrind sees secret-dependent branches when nothing is declassified");
 	}
@@ -304,7 +305,7 @@ int main(void)
 		printf("not ok - mpc_ecmult_init\n");
 		return 1;
 	}
-	mpc_frost_declassify_hook = decl;
+	mpc_declassify_hook = decl;
 	sctx = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
 	run();
 	secp256k1_context_destroy(sctx);
