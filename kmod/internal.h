@@ -74,6 +74,9 @@ void mpcsign_pm_exit(void);
 int mpcsign_device_init(void);
 void mpcsign_device_exit(void);
 int mpcsign_genl_init(void);
+/* Audit multicast (netlink.c); msg/msg_len only for MPCSIGN_AUDIT_SIGN. */
+void mpcsign_audit(u32 event, int result, u32 key, u32 nonce, const u8 *msg,
+		   size_t msg_len);
 void mpcsign_genl_exit(void);
 /* Known-answer self-test of the core; 0 or -EINVAL (refuses the load). */
 int mpcsign_selftest(void);

@@ -306,6 +306,7 @@ int mpcsign_key_add(u32 my_id, u32 t, u32 n, const u8 secshare[MPCSIGN_SCALAR_LE
 		return ret;
 	}
 	*handle = key->handle;
+	mpcsign_audit(MPCSIGN_AUDIT_KEY_ADD, 0, key->handle, 0, NULL, 0);
 	return 0;
 }
 
@@ -354,6 +355,7 @@ long mpcsign_ioc_key_import(void __user *uarg)
 		goto out;
 	ki.handle = key->handle;
 	key = NULL;
+	mpcsign_audit(MPCSIGN_AUDIT_KEY_ADD, 0, ki.handle, 0, NULL, 0);
 	memzero_explicit(ki.secshare, sizeof(ki.secshare));
 	ret = mpcsign_copy_struct_out(uarg, usize, &ki, sizeof(ki));
 	/* on -EFAULT the key stays: the caller can list and delete it */
@@ -432,6 +434,7 @@ long mpcsign_ioc_key_delete(void __user *uarg)
 	WRITE_ONCE(key->dead, true);
 	xa_unlock(&mpcsign_keys);
 	mpcsign_nonces_wipe(key);
+	mpcsign_audit(MPCSIGN_AUDIT_KEY_DELETE, 0, key->handle, 0, NULL, 0);
 	mpcsign_key_put(key);		/* the xarray's reference */
 	return 0;
 }
@@ -541,6 +544,7 @@ long mpcsign_ioc_nonce_gen(void __user *uarg)
 	ng.nonce_handle = nonce->handle;
 	ng.size = sizeof(ng);
 	ret = mpcsign_copy_struct_out(uarg, usize, &ng, sizeof(ng));
+	mpcsign_audit(MPCSIGN_AUDIT_NONCE_GEN, ret, key->handle, ng.nonce_handle, NULL, 0);
 	if (ret) {
 		/* the caller never learnt the handle: drop the nonce */
 		if (xa_erase(&mpcsign_nonces, ng.nonce_handle) != nonce)
@@ -709,6 +713,9 @@ long mpcsign_ioc_sign(void __user *uarg)
 	}
 	ret = mpcsign_copy_struct_out(uarg, usize, &sg, sizeof(sg));
 out:
+	/* every consumed nonce is reported, whatever the outcome */
+	mpcsign_audit(MPCSIGN_AUDIT_SIGN, ret, key->handle, nonce->handle, msg,
+		      msg ? sg.msg_len : 0);
 	memzero_explicit(nonce->secnonce, sizeof(nonce->secnonce));
 	mpcsign_nonce_free(nonce);
 	memzero_explicit(&sg, sizeof(sg));

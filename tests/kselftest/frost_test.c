@@ -23,6 +23,7 @@
 #include "kselftest_harness.h"
 #include "libmpcsign.h"
 #include "core/ecmult.h"
+#include "core/hash.h"
 
 #define MAXN 8
 #define NOBODY 65534
@@ -680,6 +681,78 @@ TEST_F(frost, hibernation_refused_and_nonces_wiped)
 	ASSERT_EQ(0, round_start(self->h, &d, &r, ids, 2, 0, 0));
 	EXPECT_EQ(0, round_sign_all(self->h, &r));
 	delete_all(self->h, &d);
+}
+
+/*
+ * The audit group reports key adds, nonces, signatures (with the message's
+ * SHA-256, the caller's uid and pid) and deletes; joining needs CAP_NET_ADMIN.
+ */
+TEST_F(frost, audit_events)
+{
+	const uint32_t ids[] = { 0, 1 };
+	struct mpcsign_audit *a;
+	struct mpcsign_audit_record ev;
+	struct dealer d;
+	struct round r;
+	uint8_t want[32];
+	int seen_sign = 0, seen_nonce = 0, seen_add = 0, seen_del = 0, i;
+	pid_t pid;
+	int status;
+
+	ASSERT_EQ(0, mpcsign_audit_open(&a));
+	deal(&d, 2, 3);
+	ASSERT_EQ(0, import_all(self->h, &d));
+	ASSERT_EQ(0, round_start(self->h, &d, &r, ids, 2, 0, 0));
+	ASSERT_EQ(0, round_sign_all(self->h, &r));
+	mpcsign_key_delete(self->h, d.handle[2]);
+	mpc_sha256(want, r.msg, sizeof(r.msg));
+	for (i = 0; i < 20; i++) {
+		if (mpcsign_audit_next(a, &ev, 2000))
+			break;
+		EXPECT_EQ(0, ev.uid);
+		EXPECT_EQ(getpid(), (pid_t)ev.pid);
+		EXPECT_EQ(0, ev.result);
+		switch (ev.event) {
+		case MPCSIGN_AUDIT_KEY_ADD:
+			seen_add += ev.key == d.handle[0] || ev.key == d.handle[1] ||
+				    ev.key == d.handle[2];
+			break;
+		case MPCSIGN_AUDIT_NONCE_GEN:
+			seen_nonce += ev.nonce == r.nonce[0] || ev.nonce == r.nonce[1];
+			break;
+		case MPCSIGN_AUDIT_SIGN:
+			EXPECT_TRUE(ev.has_msg_hash);
+			EXPECT_EQ(0, memcmp(ev.msg_hash, want, 32));
+			seen_sign += (ev.nonce == r.nonce[0] && ev.key == d.handle[0]) ||
+				     (ev.nonce == r.nonce[1] && ev.key == d.handle[1]);
+			break;
+		case MPCSIGN_AUDIT_KEY_DELETE:
+			seen_del += ev.key == d.handle[2];
+			break;
+		}
+		if (seen_del)
+			break;
+	}
+	EXPECT_EQ(3, seen_add);
+	EXPECT_EQ(2, seen_nonce);
+	EXPECT_EQ(2, seen_sign);
+	EXPECT_EQ(1, seen_del);
+	mpcsign_audit_close(a);
+	d.handle[2] = 0;
+	delete_all(self->h, &d);
+
+	/* an unprivileged process may not listen */
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		if (setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
+		    setresuid(NOBODY, NOBODY, NOBODY))
+			_exit(10);
+		_exit(mpcsign_audit_open(&a) == -EPERM ? 0 : 11);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
 }
 
 static int contains(const void *hay, size_t len, const uint8_t needle[32])

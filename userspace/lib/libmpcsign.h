@@ -34,6 +34,26 @@ int mpcsign_get_info(struct mpcsign *h, struct mpcsign_info *info);
 /* The same data over generic netlink (MPCSIGN_CMD_GET_INFO), via libnl. */
 int mpcsign_nl_get_info(struct mpcsign_info *info);
 
+/* --- audit events (netlink multicast group "audit", needs CAP_NET_ADMIN) ------- */
+
+struct mpcsign_audit;	/* a subscription */
+
+struct mpcsign_audit_record {	/* one event */
+	uint32_t event;		/* enum mpcsign_audit_event */
+	int32_t result;		/* 0 or -errno of the call */
+	uint32_t key, nonce;	/* handles (0 if none) */
+	uint32_t uid, pid;	/* who called */
+	int has_msg_hash;
+	uint8_t msg_hash[32];	/* SHA-256 of the signed message (SIGN) */
+};
+
+/* Join the audit group (-EPERM without CAP_NET_ADMIN, -ENOENT no module). */
+int mpcsign_audit_open(struct mpcsign_audit **out);
+/* Next event; waits up to timeout_ms (-1: forever).  -ETIMEDOUT if none. */
+int mpcsign_audit_next(struct mpcsign_audit *a, struct mpcsign_audit_record *ev,
+		       int timeout_ms);
+void mpcsign_audit_close(struct mpcsign_audit *a);
+
 /* --- key store (see Documentation/uapi.rst) ------------------------------------ */
 
 /* MPCSIGN_IOC_KEY_IMPORT (CAP_SYS_ADMIN): pubshares holds n entries by id. */

@@ -3,6 +3,8 @@
  * mpcsign - command-line tool for the mpcsign key store.
  *
  *   mpcsign info [--device PATH]   GET_INFO over the ioctl and over netlink
+ *   mpcsign audit [COUNT]          print audit events (CAP_NET_ADMIN) as they
+ *                                  happen; stop after COUNT events if given
  *   mpcsign demo [MESSAGE]         a 2-of-3 ChillDKG among three host keys in
  *                                  this module, then a FROST signature by two
  *                                  of them, checked by libsecp256k1
@@ -200,9 +202,43 @@ out:
 	return rc;
 }
 
+static int cmd_audit(long count)
+{
+	static const char *const names[] = { "?", "nonce_gen", "sign", "key_add", "key_delete" };
+	struct mpcsign_audit *a;
+	struct mpcsign_audit_record ev;
+	char hash[65] = "-";
+	long seen = 0;
+	int ret, i;
+
+	ret = mpcsign_audit_open(&a);
+	if (ret) {
+		fprintf(stderr, "mpcsign audit: %s\n", strerror(-ret));
+		return 1;
+	}
+	while (count <= 0 || seen < count) {
+		ret = mpcsign_audit_next(a, &ev, -1);
+		if (ret) {
+			fprintf(stderr, "mpcsign audit: %s\n", strerror(-ret));
+			break;
+		}
+		if (ev.has_msg_hash)
+			for (i = 0; i < 32; i++)
+				sprintf(hash + 2 * i, "%02x", ev.msg_hash[i]);
+		printf("event=%s result=%d key=%u nonce=%u uid=%u pid=%u msg_sha256=%s\n",
+		       ev.event < 5 ? names[ev.event] : "?", ev.result, ev.key, ev.nonce,
+		       ev.uid, ev.pid, ev.has_msg_hash ? hash : "-");
+		fflush(stdout);
+		seen++;
+	}
+	mpcsign_audit_close(a);
+	return ret ? 1 : 0;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: mpcsign info [--device PATH]\n"
+		   "       mpcsign audit [COUNT]\n"
 		   "       mpcsign demo [MESSAGE]\n");
 }
 
@@ -214,6 +250,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (!strcmp(argv[1], "audit") && argc <= 3)
+		return cmd_audit(argc == 3 ? strtol(argv[2], NULL, 10) : 0);
 	if (!strcmp(argv[1], "demo") && argc <= 3)
 		return cmd_demo(NULL, argc == 3 ? argv[2] : "hello from mpcsign");
 	if (argc == 4 && !strcmp(argv[2], "--device"))

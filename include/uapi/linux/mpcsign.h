@@ -527,13 +527,34 @@ struct mpcsign_recovery_ack {
  *   MPCSIGN_A_MAX_MSG_LEN	u32
  *   MPCSIGN_A_MAX_PARTICIPANTS	u32
  * Unknown request attributes are rejected (-EINVAL, strict validation).
+ *
+ * Multicast group MPCSIGN_GENL_MCGRP_AUDIT ("audit", joining needs
+ * CAP_NET_ADMIN; events go to listeners in the initial network namespace):
+ * one MPCSIGN_CMD_AUDIT_EVENT message per event, with
+ *   MPCSIGN_A_AUDIT_EVENT	u32, enum mpcsign_audit_event
+ *   MPCSIGN_A_RESULT		s32, 0 or the negative errno of the call
+ *   MPCSIGN_A_KEY		u32, key handle (0 if none)
+ *   MPCSIGN_A_NONCE		u32, nonce handle (NONCE_GEN, SIGN)
+ *   MPCSIGN_A_MSG_HASH		32 bytes, SHA-256 of the message (SIGN)
+ *   MPCSIGN_A_UID		u32, the caller's uid (initial user namespace)
+ *   MPCSIGN_A_PID		u32, the caller's process id (initial pid namespace)
+ * No secret is ever part of an event.
  */
 #define MPCSIGN_GENL_NAME	"mpcsign"
 #define MPCSIGN_GENL_VERSION	1
+#define MPCSIGN_GENL_MCGRP_AUDIT	"audit"
+
+enum mpcsign_audit_event {
+	MPCSIGN_AUDIT_NONCE_GEN = 1,	/* a secret nonce was made */
+	MPCSIGN_AUDIT_SIGN = 2,		/* a nonce was consumed (signed or failed) */
+	MPCSIGN_AUDIT_KEY_ADD = 3,	/* a key share entered the store */
+	MPCSIGN_AUDIT_KEY_DELETE = 4,	/* a key share was deleted */
+};
 
 enum mpcsign_genl_cmd {
 	MPCSIGN_CMD_UNSPEC,
 	MPCSIGN_CMD_GET_INFO,
+	MPCSIGN_CMD_AUDIT_EVENT,	/* multicast only */
 	__MPCSIGN_CMD_MAX,
 };
 #define MPCSIGN_CMD_MAX (__MPCSIGN_CMD_MAX - 1)
@@ -547,6 +568,13 @@ enum mpcsign_genl_attr {
 	MPCSIGN_A_MAX_SIGNERS,
 	MPCSIGN_A_MAX_MSG_LEN,
 	MPCSIGN_A_MAX_PARTICIPANTS,
+	MPCSIGN_A_AUDIT_EVENT,
+	MPCSIGN_A_RESULT,
+	MPCSIGN_A_KEY,
+	MPCSIGN_A_NONCE,
+	MPCSIGN_A_MSG_HASH,
+	MPCSIGN_A_UID,
+	MPCSIGN_A_PID,
 	__MPCSIGN_A_MAX,
 };
 #define MPCSIGN_A_MAX (__MPCSIGN_A_MAX - 1)
