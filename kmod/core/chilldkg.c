@@ -198,7 +198,32 @@ static void ser_gej_inf_var(uint8_t out[33], mpc_gej *a)
 	ser_ge_inf(out, &g);
 }
 
-/* k*G serialized compressed, constant time in k (k != 0). */
+/*
+ * Compressed serialization of a secret point, constant time also in its
+ * infinity flag (infinity gives 33 zero bytes, as mpc_ge_serialize_compressed,
+ * which branches on the flag).
+ */
+static void ser_ge_ct(uint8_t out[33], const mpc_ge *a)
+{
+	mpc_fe x = a->x, y = a->y;
+	uint8_t keep = (uint8_t)(mpc_value_barrier_u64((uint64_t)(a->infinity & 1)) - 1);
+	int i;
+
+	mpc_fe_normalize(&x);
+	mpc_fe_normalize(&y);
+	out[0] = (uint8_t)(2 | mpc_fe_is_odd(&y));
+	mpc_fe_get_b32(out + 1, &x);
+	for (i = 0; i < 33; i++)
+		out[i] &= keep;
+	mpc_fe_clear(&x);
+	mpc_fe_clear(&y);
+}
+
+/*
+ * k*G serialized compressed, constant time in k (k != 0).  Every caller
+ * outputs the point (host public key, pubnonce, VSS commitment), so it is
+ * declassified.
+ */
 static void ser_gen_ct(uint8_t out[33], const mpc_scalar *k)
 {
 	mpc_gej pj;
@@ -206,6 +231,7 @@ static void ser_gen_ct(uint8_t out[33], const mpc_scalar *k)
 
 	mpc_ecmult_gen(&pj, k);
 	mpc_ge_set_gej(&p, &pj);
+	mpc_declassify(&p, sizeof(p));
 	mpc_ge_serialize_compressed(out, &p);
 	mpc_gej_clear(&pj);
 	mpc_ge_clear(&p);
@@ -470,7 +496,7 @@ static void ecdh_pad(mpc_scalar *pad, const mpc_scalar *seckey, const mpc_ge *th
 
 	mpc_ecmult_const(&sj, their_point, seckey);
 	mpc_ge_set_gej(&s, &sj);
-	mpc_ge_serialize_compressed(buf, &s);
+	ser_ge_ct(buf, &s);
 	mpc_sha256(dh, buf, 33);
 	tagged_init(&h, TAGLEN("BIP DKG/encpedpop ecdh"));
 	mpc_sha256_update(&h, dh, 32);
@@ -583,8 +609,11 @@ static int schnorr_sign_tagged(uint8_t sig[64], const char *prefix, const struct
 	mpc_ge_clear(&p);
 	memzero_explicit(tbuf, sizeof(tbuf));
 	memzero_explicit(hb, sizeof(hb));
+	/* the signature is output; its failure (negligible) is reported */
+	mpc_declassify(&ok, sizeof(ok));
 	if (!ok)
 		memset(sig, 0, 64);
+	mpc_declassify(sig, 64);
 	return ok;
 }
 
@@ -973,7 +1002,10 @@ static uint32_t certeq_verify_var(const uint8_t *hostpubkeys, uint32_t n, const 
 /* Host secret key -> scalar and compressed public key (ct). */
 static int hostkey_load(mpc_scalar *sk, uint8_t pub[33], const uint8_t hostseckey[32])
 {
-	if (!mpc_scalar_set_b32_seckey(sk, hostseckey))
+	int ok = mpc_scalar_set_b32_seckey(sk, hostseckey);
+
+	mpc_declassify(&ok, sizeof(ok));	/* the error code says it */
+	if (!ok)
 		return 0;
 	ser_gen_ct(pub, sk);
 	return 1;
@@ -1160,6 +1192,7 @@ int mpc_dkg_participant_step1(struct mpc_dkg_pstate *st, uint8_t *pmsg1, size_t 
 	}
 	for (i = 0; i < 32; i++)
 		rnd_or |= random[i];
+	mpc_declassify(&rnd_or, 1);	/* all-zero randomness is an error */
 	if (!rnd_or) {
 		ret = fail(err, MPC_DKG_ERR_RANDOMNESS, MPC_DKG_R_NONE, MPC_DKG_NOBODY);
 		goto out_sk;
@@ -1229,7 +1262,10 @@ int mpc_dkg_participant_step1(struct mpc_dkg_pstate *st, uint8_t *pmsg1, size_t 
 		}
 		mpc_scalar_add(&share, &share, &pad);
 		mpc_scalar_get_b32(pmsg1 + 33 * (size_t)t + 97 + 32 * (size_t)j, &share);
+		/* the encrypted share is sent */
+		mpc_declassify(pmsg1 + 33 * (size_t)t + 97 + 32 * (size_t)j, 32);
 	}
+	mpc_declassify(&ok, sizeof(ok));	/* negligible failure, reported */
 	if (!ok) {
 		ret = fail(err, MPC_DKG_ERR_INTERNAL, MPC_DKG_R_NEGLIGIBLE, MPC_DKG_NOBODY);
 		goto out_free;
@@ -1441,11 +1477,17 @@ int mpc_dkg_participant_step2(struct mpc_dkg_pstate *st, uint8_t pmsg2[64],
 	vss_eval_all_var(&w, sum_coms, t, n);
 	mpc_ecmult_gen(&acc, &secshare);
 	mpc_ge_set_gej(&g, &acc);
-	mpc_ge_serialize_compressed(buf33, &g);	/* secshare*G, public if valid */
+	ser_ge_ct(buf33, &g);	/* secshare*G, public if valid */
 	ser_ge_inf(b + l.inv_pubshare, &w.ge[id]);
-	if (mpc_scalar_is_zero(&secshare) || mpc_memneq(buf33, b + l.inv_pubshare, 33)) {
-		if (mpc_scalar_is_zero(&secshare) && is_zero33(b + l.inv_pubshare))
-			goto share_ok;	/* 0*G == infinity: valid (negligible) */
+	{
+		/* share check: secshare*G == pubshare, 0*G == infinity (negligible) */
+		int zero = mpc_scalar_is_zero(&secshare);
+		int same = !mpc_memneq(buf33, b + l.inv_pubshare, 33);
+		int good = (same & !zero) | (zero & is_zero33(b + l.inv_pubshare));
+
+		mpc_declassify(&good, sizeof(good));	/* the outcome is public */
+		if (good)
+			goto share_ok;
 		mpc_scalar_get_b32(b + l.inv_secshare, &secshare);
 		st->stage = ST_INVESTIGATE;
 		ret = fail(err, MPC_DKG_ERR_UNKNOWN_FAULTY_PARTICIPANT_OR_COORDINATOR,
@@ -1687,7 +1729,7 @@ static int recover(struct mpc_dkg_output *out, struct mpc_dkg_params *params_out
 	const uint8_t *hpk, *pns, *ess;
 	uint32_t n, t, i, id;
 	size_t elen;
-	int ret;
+	int ret, bad;
 
 	err_init(err);
 	if (!out || !rd)
@@ -1793,8 +1835,11 @@ static int recover(struct mpc_dkg_output *out, struct mpc_dkg_params *params_out
 		/* sanity check against our pubshare */
 		mpc_ecmult_gen(&pj, &s);
 		mpc_ge_set_gej(&g, &pj);
-		mpc_ge_serialize_compressed(buf33, &g);
-		if (mpc_scalar_is_zero(&s) || mpc_memneq(buf33, out->pubshares + 33 * (size_t)id, 33)) {
+		ser_ge_ct(buf33, &g);
+		bad = mpc_scalar_is_zero(&s) |
+		      (mpc_memneq(buf33, out->pubshares + 33 * (size_t)id, 33) != 0);
+		mpc_declassify(&bad, sizeof(bad));	/* the outcome is public */
+		if (bad) {
 			ret = fail(err, MPC_DKG_ERR_RECOVERY_DATA, MPC_DKG_R_RD_INCONSISTENT,
 				   MPC_DKG_NOBODY);
 			goto out_sk;
