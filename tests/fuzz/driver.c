@@ -115,6 +115,17 @@ static void run_one(const uint8_t *data, size_t len)
 	free(buf);
 }
 
+/*
+ * UBSan (-fno-sanitize-recover) exits without running the death callback:
+ * make it abort() instead so that the SIGABRT handler saves the input.
+ * (UBSAN_OPTIONS in the environment still overrides this.)
+ */
+const char *__ubsan_default_options(void);
+const char *__ubsan_default_options(void)
+{
+	return "print_stacktrace=1:halt_on_error=1:abort_on_error=1";
+}
+
 /* --- random numbers (xoshiro256**, fixed seed) ----------------------------- */
 
 static uint64_t g_rs[4];

@@ -2,9 +2,9 @@
 /*
  * fuzz_dkg_acks.c - mpc_dkg_participant_recovery_acks_verify on arbitrary
  * recovery data and acknowledgment lists, with the fixed session
- * parameters (n = 3, t = 2).
+ * parameters (n = 9, t = 4).
  *
- * Input: rd_len (2 bytes big endian), recovery data, count (1 byte, mod 5),
+ * Input: rd_len (2 bytes big endian), recovery data, count (1 byte, mod n + 2),
  * then count acks, each a length byte and that many bytes (valid: 64).
  * Properties (abort() if violated):
  *  - count != n gives a failure; OK only if every ack is 64 bytes;
@@ -24,15 +24,17 @@
 #define CHECK(c) do { if (!(c)) { fprintf(stderr, "property failed: %s:%d: %s\n", __FILE__, __LINE__, #c); abort(); } } while (0)
 
 /*
- * A fixed honest session, n = 3, t = 2, made from fixed randomness at
+ * A fixed honest session, n = DN, t = DT, made from fixed randomness at
  * start: host keys, step-1 states and messages, cmsg1, the coordinator's
  * step-1 state, step-2 states,
  * pmsg2s, cmsg2, recovery data, outputs, recovery acks, and an
  * investigation state of participant 0 (its enc_secshare in cmsg1 changed
  * by one) with the coordinator's cinv for it.
  */
-#define DN 3
-#define DT 2
+#ifndef DN		/* n >= 9 reaches the batch verification (chunks of >= 8) */
+#define DN 9
+#define DT 4
+#endif
 #define PMSG1_LEN (33 * DT + 32 * DN + 97)
 #define CMSG1_LEN (162 * DN + 33 * (DT - 1))
 #define CMSG2_LEN (64 * DN)
@@ -185,8 +187,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static int inited;
 	struct mpc_dkg_error e;
 	struct rd r = { data, size };
-	const uint8_t *rdp, *lb, *acks[4];
-	size_t rdl, alen[4];
+	const uint8_t *rdp, *lb, *acks[DN + 2];
+	size_t rdl, alen[DN + 2];
 	unsigned int cnt, i, all64 = 1, honest;
 	int ret;
 
@@ -199,7 +201,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rdl = (size_t)lb[0] << 8 | lb[1];
 	if (!(rdp = rd_take(&r, rdl)) || !rd_u8(&r, &cnt))
 		return 0;
-	cnt %= 5;
+	cnt %= DN + 2;
 	honest = rdl == RD_LEN && !memcmp(rdp, g.rd, RD_LEN) && cnt == DN;
 	for (i = 0; i < cnt; i++) {
 		unsigned int l;

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * fuzz_dkg_coord_finalize.c - mpc_dkg_coordinator_finalize on arbitrary
- * pmsg2 lists, with the real coordinator state after step 1 (n = 3, t = 2).
+ * pmsg2 lists, with the real coordinator state after step 1 (n = 9, t = 4).
  *
- * Input: count (1 byte, mod 5), then count messages, each a length byte
+ * Input: count (1 byte, mod n + 2), then count messages, each a length byte
  * and that many bytes (the valid length is 64).
  * Properties (abort() if violated):
  *  - count != n gives INVALID_ARG; OK only if every message is 64 bytes;
@@ -25,15 +25,17 @@
 #define CHECK(c) do { if (!(c)) { fprintf(stderr, "property failed: %s:%d: %s\n", __FILE__, __LINE__, #c); abort(); } } while (0)
 
 /*
- * A fixed honest session, n = 3, t = 2, made from fixed randomness at
+ * A fixed honest session, n = DN, t = DT, made from fixed randomness at
  * start: host keys, step-1 states and messages, cmsg1, the coordinator's
  * step-1 state, step-2 states,
  * pmsg2s, cmsg2, recovery data, outputs, recovery acks, and an
  * investigation state of participant 0 (its enc_secshare in cmsg1 changed
  * by one) with the coordinator's cinv for it.
  */
-#define DN 3
-#define DT 2
+#ifndef DN		/* n >= 9 reaches the batch verification (chunks of >= 8) */
+#define DN 9
+#define DT 4
+#endif
 #define PMSG1_LEN (33 * DT + 32 * DN + 97)
 #define CMSG1_LEN (162 * DN + 33 * (DT - 1))
 #define CMSG2_LEN (64 * DN)
@@ -188,8 +190,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct mpc_dkg_output out;
 	struct mpc_dkg_error e;
 	struct rd r = { data, size };
-	const uint8_t *pm[4];
-	size_t len[4];
+	const uint8_t *pm[DN + 2];
+	size_t len[DN + 2];
 	unsigned int cnt, i, all64 = 1, honest = 1;
 	uint8_t cmsg2[CMSG2_LEN], rdo[RD_LEN], ps[33 * DN];
 	int ret;
@@ -200,7 +202,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (!rd_u8(&r, &cnt))
 		return 0;
-	cnt %= 5;
+	cnt %= DN + 2;
 	for (i = 0; i < cnt; i++) {
 		unsigned int l;
 

@@ -3,8 +3,8 @@
  * fuzz_dkg_coord_step1.c - mpc_dkg_coordinator_step1 on arbitrary pmsg1
  * lists, with the fixed session parameters (n = 3, t = 2).
  *
- * Input: count (1 byte, taken mod 5), then count messages, each a 2-byte
- * big-endian length and that many bytes (the valid length is 259).
+ * Input: count (1 byte, taken mod n + 2), then count messages, each a 2-byte
+ * big-endian length and that many bytes (the valid length is 33t + 32n + 97).
  * Properties (abort() if violated):
  *  - count != n gives INVALID_ARG, a wrong message length a failure;
  *  - FAULTY_PARTICIPANT blames an id < n;
@@ -19,20 +19,25 @@
 #include "core/group.h"
 #include "core/ecmult.h"
 
+#define DN 3	/* the coordinator verifies no signatures here: small n, more inputs */
+#define DT 2
+
 /* ---- shared by the ChillDKG targets (copied into each file: a target
  * must build alone with libFuzzer too) ---- */
 #define CHECK(c) do { if (!(c)) { fprintf(stderr, "property failed: %s:%d: %s\n", __FILE__, __LINE__, #c); abort(); } } while (0)
 
 /*
- * A fixed honest session, n = 3, t = 2, made from fixed randomness at
+ * A fixed honest session, n = DN, t = DT, made from fixed randomness at
  * start: host keys, step-1 states and messages, cmsg1, the coordinator's
  * step-1 state, step-2 states,
  * pmsg2s, cmsg2, recovery data, outputs, recovery acks, and an
  * investigation state of participant 0 (its enc_secshare in cmsg1 changed
  * by one) with the coordinator's cinv for it.
  */
-#define DN 3
-#define DT 2
+#ifndef DN		/* n >= 9 reaches the batch verification (chunks of >= 8) */
+#define DN 9
+#define DT 4
+#endif
 #define PMSG1_LEN (33 * DT + 32 * DN + 97)
 #define CMSG1_LEN (162 * DN + 33 * (DT - 1))
 #define CMSG2_LEN (64 * DN)
@@ -186,8 +191,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct mpc_dkg_cstate cs;
 	struct mpc_dkg_error e;
 	struct rd r = { data, size };
-	const uint8_t *pm[4], *lb;
-	size_t len[4];
+	const uint8_t *pm[DN + 2], *lb;
+	size_t len[DN + 2];
 	unsigned int cnt, i, honest = 1, lens_ok = 1;
 	uint8_t cmsg1[CMSG1_LEN], *cinvs;
 	int ret;
@@ -198,7 +203,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (!rd_u8(&r, &cnt))
 		return 0;
-	cnt %= 5;
+	cnt %= DN + 2;
 	for (i = 0; i < cnt; i++) {
 		if (!(lb = rd_take(&r, 2)))
 			return 0;

@@ -26,15 +26,17 @@
 #define CHECK(c) do { if (!(c)) { fprintf(stderr, "property failed: %s:%d: %s\n", __FILE__, __LINE__, #c); abort(); } } while (0)
 
 /*
- * A fixed honest session, n = 3, t = 2, made from fixed randomness at
+ * A fixed honest session, n = DN, t = DT, made from fixed randomness at
  * start: host keys, step-1 states and messages, cmsg1, the coordinator's
  * step-1 state, step-2 states,
  * pmsg2s, cmsg2, recovery data, outputs, recovery acks, and an
  * investigation state of participant 0 (its enc_secshare in cmsg1 changed
  * by one) with the coordinator's cinv for it.
  */
-#define DN 3
-#define DT 2
+#ifndef DN		/* n >= 9 reaches the batch verification (chunks of >= 8) */
+#define DN 9
+#define DT 4
+#endif
 #define PMSG1_LEN (33 * DT + 32 * DN + 97)
 #define CMSG1_LEN (162 * DN + 33 * (DT - 1))
 #define CMSG2_LEN (64 * DN)
