@@ -724,17 +724,17 @@ static int pop_verify_var(const uint8_t pop[64], const mpc_ge *com, uint32_t id)
  * a_0 = 1, a_i 128-bit, derived from a hash of all signatures, keys and
  * challenges:  sum a_i R_i + sum (a_i e_i) P_i == (sum a_i s_i) G  with
  * R_i = lift_x(r_i).  Valid signatures always pass; a set with an invalid
- * one passes with probability about 2^-128.  The left side is one
- * Strauss-wNAF multi-multiplication (shared doublings, window 5, all tables
- * affine through one inversion).  Signatures go in chunks of BV_CHUNK; when
+ * one passes with probability about 2^-128.  The whole equation is one
+ * mpc_ecmult_multi_var (Strauss-wNAF, shared doublings, one inversion; the
+ * 128-bit a_i need no GLV split, the G term rides on the same doublings):
+ * sum a_i R_i + sum (a_i e_i) P_i - (sum a_i s_i) G == infinity.
+ * Signatures go in chunks of BV_CHUNK; when
  * a chunk fails (or memory is short, or it is too small to gain), its
  * signatures are verified one by one, so the first invalid index is still
  * the one reported.
  */
 #define BV_CHUNK 32
 #define BV_MIN 8		/* below this, one by one is faster */
-#define BV_WNAF_LEN 257
-#define BV_TAB 8		/* odd multiples 1..15 of each point */
 
 enum { BV_POP, BV_CERTEQ };
 
@@ -760,33 +760,24 @@ struct bv_ws {
 	struct bv_item *it;	/* cap */
 	mpc_ge *pts;		/* 2 cap */
 	mpc_scalar *sc;		/* 2 cap */
-	int8_t *dig;		/* 2 cap * BV_WNAF_LEN */
-	mpc_gej *tj;		/* 2 cap * BV_TAB */
-	mpc_ge *tab;		/* 2 cap * BV_TAB */
 	size_t size;
 };
 
 static int bv_ws_alloc(struct bv_ws *w, uint32_t cap)
 {
 	const size_t np = 2 * (size_t)cap;
-	size_t o_pts, o_sc, o_tj, o_tab, o_dig;
+	size_t o_pts, o_sc;
 	uint8_t *b;
 
 	o_pts = sizeof(struct bv_item) * (size_t)cap;
 	o_sc = o_pts + sizeof(mpc_ge) * np;
-	o_tj = o_sc + sizeof(mpc_scalar) * np;
-	o_tab = o_tj + sizeof(mpc_gej) * np * BV_TAB;
-	o_dig = o_tab + sizeof(mpc_ge) * np * BV_TAB;
-	w->size = o_dig + np * BV_WNAF_LEN;
+	w->size = o_sc + sizeof(mpc_scalar) * np;
 	b = mpc_alloc(w->size);
 	w->it = (struct bv_item *)b;
 	if (!b)
 		return 0;
 	w->pts = (mpc_ge *)(b + o_pts);
 	w->sc = (mpc_scalar *)(b + o_sc);
-	w->tj = (mpc_gej *)(b + o_tj);
-	w->tab = (mpc_ge *)(b + o_tab);
-	w->dig = (int8_t *)(b + o_dig);
 	return 1;
 }
 
@@ -795,70 +786,6 @@ static void bv_ws_free(struct bv_ws *w)
 	if (w->it)
 		mpc_free_sensitive(w->it, w->size);
 	w->it = NULL;
-}
-
-/* Width-5 NAF of a scalar: d[i] odd in [-15, 15] or 0; returns the length. */
-static int bv_wnaf5(int8_t *d, const mpc_scalar *a)
-{
-	unsigned int bit = 0, carry = 0, now;
-	int len = 0, word;
-
-	memset(d, 0, BV_WNAF_LEN);
-	while (bit < 256) {
-		if (mpc_scalar_get_bits(a, bit, 1) == carry) {
-			bit++;
-			continue;
-		}
-		now = 256 - bit < 5 ? 256 - bit : 5;
-		word = (int)(mpc_scalar_get_bits(a, bit, now) + carry);
-		carry = (unsigned int)(word >> 4) & 1;
-		word -= (int)(carry << 5);
-		d[bit] = (int8_t)word;
-		len = (int)bit + 1;
-		bit += now;
-	}
-	if (carry) {
-		d[256] = 1;
-		len = 257;
-	}
-	return len;
-}
-
-/* r = sum sc[j] pts[j], j < cnt (finite points), variable time. */
-static __attribute__((__noinline__)) void bv_strauss(mpc_gej *r, struct bv_ws *w, uint32_t cnt)
-{
-	mpc_gej acc, d;
-	mpc_ge e;
-	uint32_t j, i;
-	int len = 0, l, b;
-
-	for (j = 0; j < cnt; j++) {
-		mpc_gej *t = w->tj + BV_TAB * (size_t)j;
-
-		l = bv_wnaf5(w->dig + BV_WNAF_LEN * (size_t)j, &w->sc[j]);
-		if (l > len)
-			len = l;
-		mpc_gej_set_ge(&t[0], &w->pts[j]);
-		mpc_gej_double_var(&d, &t[0]);
-		for (i = 1; i < BV_TAB; i++)
-			mpc_gej_add_var(&t[i], &t[i - 1], &d);
-	}
-	mpc_ge_set_all_gej_var(w->tab, w->tj, BV_TAB * (size_t)cnt);
-	mpc_gej_set_infinity(&acc);
-	for (b = len - 1; b >= 0; b--) {
-		gej_double(&acc);
-		for (j = 0; j < cnt; j++) {
-			int v = w->dig[BV_WNAF_LEN * (size_t)j + (size_t)b];
-
-			if (!v)
-				continue;
-			e = w->tab[BV_TAB * (size_t)j + (size_t)(((v < 0 ? -v : v) - 1) / 2)];
-			if (v < 0)
-				mpc_ge_neg(&e, &e);
-			gej_add_ge(&acc, &e);
-		}
-	}
-	*r = acc;
 }
 
 /* Key, R, s and challenge of signature i; 0 if it cannot be valid. */
@@ -914,7 +841,7 @@ static __attribute__((__noinline__)) int bv_batch(struct bv_ws *w, const struct 
 {
 	struct mpc_sha256 h;
 	mpc_scalar a, gs, tmp;
-	mpc_gej lhs, rhs;
+	mpc_gej lhs;
 	uint8_t seed[32], buf[36];
 	uint32_t i, m = 0, k;
 
@@ -960,15 +887,16 @@ static __attribute__((__noinline__)) int bv_batch(struct bv_ws *w, const struct 
 		mpc_scalar_mul(&tmp, &a, &it->s);
 		mpc_scalar_add(&gs, &gs, &tmp);
 	}
-	bv_strauss(&lhs, w, 2 * m);
-	mpc_ecmult(&rhs, NULL, NULL, &gs);
-	return mpc_gej_eq_var(&lhs, &rhs);
+	mpc_scalar_negate(&gs, &gs);
+	if (mpc_ecmult_multi_var(&lhs, w->pts, w->sc, 2 * (size_t)m, &gs))
+		return 0;	/* no memory: verified one by one */
+	return mpc_gej_is_infinity(&lhs);
 }
 
 /* First index < limit (but src->skip) whose signature is invalid, or limit. */
 static __attribute__((__noinline__)) uint32_t bv_first_invalid(const struct bv_src *src, uint32_t limit)
 {
-	struct bv_ws w = { NULL, NULL, NULL, NULL, NULL, NULL, 0 };
+	struct bv_ws w = { NULL, NULL, NULL, 0 };
 	uint32_t lo, hi, i;
 	int have = limit >= BV_MIN && bv_ws_alloc(&w, limit < BV_CHUNK ? limit : BV_CHUNK);
 

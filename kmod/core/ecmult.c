@@ -615,46 +615,116 @@ void mpc_ecmult(mpc_gej *r, const mpc_gej *a, const mpc_scalar *na, const mpc_sc
 }
 
 /*
- * ecmult_multi_var: Strauss over batches of MULTI_BATCH points sharing the
- * doublings.  Per point: GLV split, two wNAFs (window 5), 8 odd multiples
- * (Jacobian, then the tables of the whole batch are made affine with one
- * inversion); the lambda half uses (beta*x, y) at addition time.
+ * ecmult_multi_var: Strauss over batches of up to MULTI_BATCH points sharing
+ * the doublings (and one field inversion per batch: the tables of the whole
+ * batch are made affine together).  Per point: 8 odd multiples (window 5);
+ * a scalar k with k or -k below 2^128 (e.g. a batch-verification
+ * randomizer) gets one wNAF, any other is split with GLV into two ~128-bit
+ * halves, the lambda half using the table's (beta*x, y).  ng*G is added in
+ * the first batch's loop from the G and 2^128 G tables (window 15), so it
+ * costs no doublings of its own.  The workspace is sized for
+ * min(count, MULTI_BATCH) points.
  */
-#define MULTI_BATCH 16
+#define MULTI_BATCH 64
 
-struct multi_ws {
-	mpc_gej tj[MULTI_BATCH * A_TABLE_SIZE];
-	mpc_ge ta[MULTI_BATCH * A_TABLE_SIZE];
-	int16_t wnaf[2 * MULTI_BATCH][WNAF_LEN];
-	int neg[2 * MULTI_BATCH];
+struct multi_ent {
+	uint32_t pt;		/* table of point pt */
+	uint8_t lam;		/* use (beta*x, y) */
+	uint8_t neg;		/* negate the digits */
 };
 
-static void multi_batch(mpc_gej *r, struct multi_ws *ws, const mpc_ge *pt,
-			const mpc_scalar *sc, size_t count)
+struct multi_ws {
+	mpc_gej *tj;		/* cap * A_TABLE_SIZE */
+	mpc_ge *ta;		/* cap * A_TABLE_SIZE */
+	mpc_fe *bx;		/* cap * A_TABLE_SIZE: beta * ta[].x */
+	int16_t *wnaf;		/* (2 cap + 2) * WNAF_LEN; the last two for G */
+	struct multi_ent *ent;	/* 2 cap */
+	size_t size;
+};
+
+static void *multi_ws_alloc(struct multi_ws *ws, size_t cap)
 {
-	size_t i, m = 0;
-	int len = 0, bit, j;
+	size_t nt = cap * A_TABLE_SIZE, o_ta, o_bx, o_w, o_e;
+	uint8_t *b;
+
+	o_ta = sizeof(mpc_gej) * nt;
+	o_bx = o_ta + sizeof(mpc_ge) * nt;
+	o_w = o_bx + sizeof(mpc_fe) * nt;
+	o_e = o_w + sizeof(int16_t) * WNAF_LEN * (2 * cap + 2);
+	o_e = (o_e + 7) & ~(size_t)7;
+	ws->size = o_e + sizeof(struct multi_ent) * 2 * cap;
+	b = mpc_alloc(ws->size);
+	if (!b)
+		return NULL;
+	ws->tj = (mpc_gej *)b;
+	ws->ta = (mpc_ge *)(b + o_ta);
+	ws->bx = (mpc_fe *)(b + o_bx);
+	ws->wnaf = (int16_t *)(b + o_w);
+	ws->ent = (struct multi_ent *)(b + o_e);
+	return b;
+}
+
+/* 1 if a < 2^128 */
+static int scalar_is_short(const mpc_scalar *a)
+{
+	return (a->d[2] | a->d[3]) == 0;
+}
+
+/* wNAFs (and the entry list) of one point's scalar; returns the longest. */
+static int multi_digits(struct multi_ws *ws, size_t *ne, uint32_t m, const mpc_scalar *sc)
+{
+	mpc_scalar k[2];
+	int nk = 1, h, len = 0;
+
+	k[0] = *sc;
+	ws->ent[*ne].neg = 0;
+	if (!scalar_is_short(&k[0])) {
+		mpc_scalar_negate(&k[1], &k[0]);
+		if (scalar_is_short(&k[1])) {
+			k[0] = k[1];
+			ws->ent[*ne].neg = 1;
+		} else {
+			mpc_scalar_split_lambda(&k[0], &k[1], sc);
+			nk = 2;
+		}
+	}
+	for (h = 0; h < nk; h++) {
+		struct multi_ent *e = &ws->ent[*ne];
+		int l;
+
+		if (nk == 2) {
+			e->neg = (uint8_t)mpc_scalar_is_high(&k[h]);
+			if (e->neg)
+				mpc_scalar_negate(&k[h], &k[h]);
+		}
+		e->pt = m;
+		e->lam = (uint8_t)h;
+		l = wnaf_var(ws->wnaf + WNAF_LEN * *ne, &k[h], WINDOW_A);
+		if (l > len)
+			len = l;
+		(*ne)++;
+	}
+	return len;
+}
+
+static __attribute__((__noinline__)) void multi_batch(mpc_gej *r, struct multi_ws *ws,
+						      const mpc_ge *pt, const mpc_scalar *sc,
+						      size_t count, const mpc_scalar *ng)
+{
+	int16_t *g1, *g2;	/* after the 2 count rows of the points */
+	size_t i, m = 0, ne = 0;
+	int len = 0, bit, j, l, have_g = 0;
 	mpc_gej acc, d;
 	mpc_ge e;
 
+	g1 = ws->wnaf + WNAF_LEN * 2 * count;
+	g2 = g1 + WNAF_LEN;
 	for (i = 0; i < count; i++) {
-		mpc_scalar k1, k2;
 		mpc_gej *t = ws->tj + m * A_TABLE_SIZE;
-		int l;
 
 		if (pt[i].infinity || mpc_scalar_is_zero(&sc[i]))
 			continue;
-		mpc_scalar_split_lambda(&k1, &k2, &sc[i]);
-		ws->neg[2 * m] = mpc_scalar_is_high(&k1);
-		if (ws->neg[2 * m])
-			mpc_scalar_negate(&k1, &k1);
-		ws->neg[2 * m + 1] = mpc_scalar_is_high(&k2);
-		if (ws->neg[2 * m + 1])
-			mpc_scalar_negate(&k2, &k2);
-		l = wnaf_var(ws->wnaf[2 * m], &k1, WINDOW_A);
-		if (l > len)
-			len = l;
-		l = wnaf_var(ws->wnaf[2 * m + 1], &k2, WINDOW_A);
+		l = multi_digits(ws, &ne, (uint32_t)m, &sc[i]);
 		if (l > len)
 			len = l;
 		mpc_gej_set_ge(&t[0], &pt[i]);
@@ -663,25 +733,65 @@ static void multi_batch(mpc_gej *r, struct multi_ws *ws, const mpc_ge *pt,
 			mpc_gej_add_var(&t[j], &t[j - 1], &d);
 		m++;
 	}
+	if (ng && !mpc_scalar_is_zero(ng)) {
+		mpc_scalar k1, k2;
+
+		k1.d[0] = ng->d[0];
+		k1.d[1] = ng->d[1];
+		k1.d[2] = k1.d[3] = 0;
+		k2.d[0] = ng->d[2];
+		k2.d[1] = ng->d[3];
+		k2.d[2] = k2.d[3] = 0;
+		l = wnaf_var(g1, &k1, MPC_WINDOW_G);
+		if (l > len)
+			len = l;
+		l = wnaf_var(g2, &k2, MPC_WINDOW_G);
+		if (l > len)
+			len = l;
+		have_g = 1;
+	}
 	mpc_gej_set_infinity(r);
-	if (!m)
+	if (!m && !have_g)
 		return;
-	mpc_ge_set_all_gej_var(ws->ta, ws->tj, m * A_TABLE_SIZE);
+	if (m) {
+		mpc_ge_set_all_gej_var(ws->ta, ws->tj, m * A_TABLE_SIZE);
+		for (i = 0; i < ne; i++) {
+			size_t o = (size_t)ws->ent[i].pt * A_TABLE_SIZE;
+
+			if (!ws->ent[i].lam)
+				continue;
+			for (j = 0; j < A_TABLE_SIZE; j++)
+				mpc_fe_mul(&ws->bx[o + j], &ws->ta[o + j].x, &fe_beta);
+		}
+	}
 	mpc_gej_set_infinity(&acc);
 	for (bit = len - 1; bit >= 0; bit--) {
-		mpc_gej_double_var(&acc, &acc);
-		for (i = 0; i < 2 * m; i++) {
-			int v = ws->wnaf[i][bit];
-			const mpc_ge *te;
+		int v;
 
+		mpc_gej_double_var(&acc, &acc);
+		for (i = 0; i < ne; i++) {
+			const struct multi_ent *en = &ws->ent[i];
+			size_t o;
+
+			v = ws->wnaf[WNAF_LEN * i + (size_t)bit];
 			if (!v)
 				continue;
-			te = &ws->ta[(i / 2) * A_TABLE_SIZE + ((v < 0 ? -v : v) - 1) / 2];
-			e = *te;
-			if (i & 1)
-				mpc_fe_mul(&e.x, &te->x, &fe_beta);
-			if ((v < 0) ^ ws->neg[i])
-				mpc_fe_negate_inl(&e.y, &te->y, 1);
+			o = (size_t)en->pt * A_TABLE_SIZE + (size_t)(((v < 0 ? -v : v) - 1) / 2);
+			e.x = en->lam ? ws->bx[o] : ws->ta[o].x;
+			e.y = ws->ta[o].y;
+			e.infinity = 0;
+			if ((v < 0) ^ en->neg)
+				mpc_fe_negate_inl(&e.y, &e.y, 1);
+			mpc_gej_add_ge_var(&acc, &acc, &e);
+		}
+		if (!have_g)
+			continue;
+		if ((v = g1[bit])) {
+			ge_from_table(&e, g_table, v);
+			mpc_gej_add_ge_var(&acc, &acc, &e);
+		}
+		if ((v = g2[bit])) {
+			ge_from_table(&e, g128_table, v);
 			mpc_gej_add_ge_var(&acc, &acc, &e);
 		}
 	}
@@ -691,28 +801,26 @@ static void multi_batch(mpc_gej *r, struct multi_ws *ws, const mpc_ge *pt,
 int mpc_ecmult_multi_var(mpc_gej *r, const mpc_ge *pt, const mpc_scalar *sc,
 			 size_t count, const mpc_scalar *ng)
 {
-	struct multi_ws *ws = NULL;
+	struct multi_ws ws;
 	mpc_gej acc, t;
-	size_t i;
+	size_t i, cap = count < MULTI_BATCH ? count : MULTI_BATCH;
+	void *mem;
 
-	mpc_gej_set_infinity(&acc);
-	if (count) {
-		ws = mpc_alloc(sizeof(*ws));
-		if (!ws)
-			return -ENOMEM;
+	if (!count) {
+		mpc_ecmult(r, NULL, NULL, ng);
+		return 0;
 	}
+	mem = multi_ws_alloc(&ws, cap);
+	if (!mem)
+		return -ENOMEM;
+	mpc_gej_set_infinity(&acc);
 	for (i = 0; i < count; i += MULTI_BATCH) {
 		size_t c = count - i < MULTI_BATCH ? count - i : MULTI_BATCH;
 
-		multi_batch(&t, ws, pt + i, sc + i, c);
+		multi_batch(&t, &ws, pt + i, sc + i, c, i ? NULL : ng);
 		mpc_gej_add_var(&acc, &acc, &t);
 	}
-	if (ng) {
-		mpc_ecmult(&t, NULL, NULL, ng);
-		mpc_gej_add_var(&acc, &acc, &t);
-	}
-	if (ws)
-		mpc_free_sensitive(ws, sizeof(*ws));
+	mpc_free_sensitive(mem, ws.size);
 	*r = acc;
 	return 0;
 }

@@ -949,6 +949,89 @@ static int libsecp_pub(uint8_t out[33], const uint8_t sk[32])
 	return secp256k1_ec_pubkey_serialize(ctx, out, &l, &pk, SECP256K1_EC_COMPRESSED);
 }
 
+/*
+ * mpc_ecmult_multi_var as the batch verifier uses it (ecmult.c's short-scalar
+ * path and G term): 128-bit scalars and their negations (one wNAF, no GLV
+ * split), full scalars, zero scalars and infinity, 1..150 points (up to three
+ * batches of 64), with and without ng; vs libsecp256k1 tweak_mul + combine.
+ */
+static int multi_var_check(int rounds)
+{
+	enum { MAXP = 150 };
+	mpc_ge *pts = calloc(MAXP, sizeof(*pts));
+	mpc_scalar *sc = calloc(MAXP, sizeof(*sc)), sng;
+	secp256k1_pubkey *terms = calloc(MAXP + 1, sizeof(*terms));
+	const secp256k1_pubkey **ins = calloc(MAXP + 1, sizeof(*ins));
+	int ok = pts && sc && terms && ins, r;
+
+	for (r = 0; ok && r < rounds; r++) {
+		static const size_t fixed[3] = { 64, 129, MAXP };	/* batch edges */
+		size_t cnt = r < 3 ? fixed[r] : 1 + (size_t)(test_rand64() % MAXP), i, nt = 0;
+		uint8_t k[32], p33[33], s1[33], s2[33];
+		int use_ng = r == 0 || (test_rand64() & 1);
+		secp256k1_pubkey sum;
+		mpc_gej res;
+		mpc_ge g;
+
+		for (i = 0; i < cnt; i++) {
+			int kind = (int)(test_rand64() % 10);
+
+			do
+				test_rand_bytes(k, 32);
+			while (!secp256k1_ec_seckey_verify(ctx, k));
+			if (!libsecp_pub(p33, k) || !mpc_ge_parse_compressed(&pts[i], p33))
+				return 0;
+			if (kind == 9)
+				mpc_ge_set_infinity(&pts[i]);
+			do
+				test_rand_bytes(k, 32);
+			while (!secp256k1_ec_seckey_verify(ctx, k));
+			if (kind < 4)
+				memset(k, 0, 16);	/* < 2^128 */
+			if (kind == 8)
+				memset(k, 0, 32);
+			mpc_scalar_set_b32(&sc[i], k);
+			if (kind >= 2 && kind < 4) {	/* n - (< 2^128) */
+				mpc_scalar_negate(&sc[i], &sc[i]);
+				mpc_scalar_get_b32(k, &sc[i]);
+			}
+			if (kind == 8 || kind == 9)
+				continue;
+			ok &= secp256k1_ec_pubkey_parse(ctx, &terms[nt], p33, 33) &&
+			      secp256k1_ec_pubkey_tweak_mul(ctx, &terms[nt], k);
+			nt++;
+		}
+		do
+			test_rand_bytes(k, 32);
+		while (!secp256k1_ec_seckey_verify(ctx, k));
+		if (r == 1)
+			memset(k, 0, 16);
+		mpc_scalar_set_b32(&sng, k);
+		if (use_ng)
+			ok &= secp256k1_ec_pubkey_create(ctx, &terms[nt++], k);
+		ok &= mpc_ecmult_multi_var(&res, pts, sc, cnt, use_ng ? &sng : NULL) == 0;
+		memset(s1, 0, 33);
+		memset(s2, 0, 33);
+		for (i = 0; i < nt; i++)
+			ins[i] = &terms[i];
+		if (nt && secp256k1_ec_pubkey_combine(ctx, &sum, ins, nt)) {
+			size_t l = 33;
+
+			secp256k1_ec_pubkey_serialize(ctx, s1, &l, &sum, SECP256K1_EC_COMPRESSED);
+		}
+		if (!mpc_gej_is_infinity(&res)) {
+			mpc_ge_set_gej_var(&g, &res);
+			mpc_ge_serialize_compressed(s2, &g);
+		}
+		ok &= !memcmp(s1, s2, 33);
+	}
+	free(pts);
+	free(sc);
+	free(terms);
+	free(ins);
+	return ok;
+}
+
 static int full_session(uint32_t n, uint32_t t)
 {
 	struct session s;
@@ -1439,6 +1522,9 @@ int main(void)
 		    "investigate: tabulated partial pubshares = libsecp256k1 (infinity, equal points, roots)");
 	test_report(batch_blame_session(40, 27),
 		    "n=40: bad pop / certificate signature past the first batch chunk: first one blamed");
+	test_report(multi_var_check(40), "batch verification primitive: 40 mpc_ecmult_multi_var "
+		    "(1..150 points, 128-bit and negated 128-bit scalars, zero, infinity, ng) = "
+		    "libsecp256k1");
 	test_report(misuse(), "API misuse: wrong stage, sizes and NULLs are refused");
 	test_report(blame_session(3, 2) && blame_session(5, 3),
 		    "invalid share: step2 unknown-faulty, investigation blames the sender");
