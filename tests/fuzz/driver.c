@@ -18,7 +18,7 @@
  *         fuzz_NAME -make-corpus=DIR   (write the target's seeds to DIR)
  * Env:    MPC_FUZZ_SEED=n         seed of the mutator (default 1)
  *         MPC_FUZZ_MAX_SECONDS=s  wall-clock cap of the mutation phase
- *                                 (default 4; 0 = none)
+ *                                 (default 3; 0 = none)
  *         MPC_FUZZ_SAVE=1         write every input to the crash file before
  *                                 running it (slow; normally it is written
  *                                 only on death, see below)
@@ -414,7 +414,7 @@ int main(int argc, char **argv)
 	const char *base = strrchr(argv[0], '/'), *env;
 	const char *files[64];
 	unsigned long long runs = 20000, done = 0, capped = 0;
-	double max_sec = 4, t0, t1;
+	double max_sec = 3, t0, t1;
 	uint8_t *buf;
 	size_t nfiles = 0, i;
 	int a;
