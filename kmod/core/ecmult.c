@@ -626,6 +626,10 @@ void mpc_ecmult(mpc_gej *r, const mpc_gej *a, const mpc_scalar *na, const mpc_sc
  * min(count, MULTI_BATCH) points.
  */
 #define MULTI_BATCH 64
+#ifndef MULTI_WINDOW
+#define MULTI_WINDOW 5
+#endif
+#define MULTI_TAB (1 << (MULTI_WINDOW - 2))
 
 struct multi_ent {
 	uint32_t pt;		/* table of point pt */
@@ -634,9 +638,9 @@ struct multi_ent {
 };
 
 struct multi_ws {
-	mpc_gej *tj;		/* cap * A_TABLE_SIZE */
-	mpc_ge *ta;		/* cap * A_TABLE_SIZE */
-	mpc_fe *bx;		/* cap * A_TABLE_SIZE: beta * ta[].x */
+	mpc_gej *tj;		/* cap * MULTI_TAB */
+	mpc_ge *ta;		/* cap * MULTI_TAB */
+	mpc_fe *bx;		/* cap * MULTI_TAB: beta * ta[].x */
 	int16_t *wnaf;		/* (2 cap + 2) * WNAF_LEN; the last two for G */
 	struct multi_ent *ent;	/* 2 cap */
 	size_t size;
@@ -644,7 +648,7 @@ struct multi_ws {
 
 static void *multi_ws_alloc(struct multi_ws *ws, size_t cap)
 {
-	size_t nt = cap * A_TABLE_SIZE, o_ta, o_bx, o_w, o_e;
+	size_t nt = cap * MULTI_TAB, o_ta, o_bx, o_w, o_e;
 	uint8_t *b;
 
 	o_ta = sizeof(mpc_gej) * nt;
@@ -699,12 +703,40 @@ static int multi_digits(struct multi_ws *ws, size_t *ne, uint32_t m, const mpc_s
 		}
 		e->pt = m;
 		e->lam = (uint8_t)h;
-		l = wnaf_var(ws->wnaf + WNAF_LEN * *ne, &k[h], WINDOW_A);
+		l = wnaf_var(ws->wnaf + WNAF_LEN * *ne, &k[h], MULTI_WINDOW);
 		if (l > len)
 			len = l;
 		(*ne)++;
 	}
 	return len;
+}
+
+/*
+ * t[j] = (2j+1) p, Jacobian.  The additions of 2p are mixed (cheaper):
+ * with Z = the Z of 2p they run on the isomorphic curve where 2p is affine,
+ * and each Z is multiplied by Z at the end to come back.
+ */
+static void multi_odd_multiples(mpc_gej *t, const mpc_ge *p)
+{
+	mpc_gej dbl;
+	mpc_ge d;
+	mpc_fe z2, z3;
+	int j;
+
+	mpc_gej_set_ge(&t[0], p);
+	mpc_gej_double_var(&dbl, &t[0]);
+	d.x = dbl.x;
+	d.y = dbl.y;
+	d.infinity = 0;
+	mpc_fe_sqr(&z2, &dbl.z);
+	mpc_fe_mul(&z3, &z2, &dbl.z);
+	mpc_fe_mul(&t[0].x, &p->x, &z2);
+	mpc_fe_mul(&t[0].y, &p->y, &z3);
+	for (j = 1; j < MULTI_TAB; j++)
+		mpc_gej_add_ge_var(&t[j], &t[j - 1], &d);
+	t[0].z = dbl.z;
+	for (j = 1; j < MULTI_TAB; j++)
+		mpc_fe_mul(&t[j].z, &t[j].z, &dbl.z);
 }
 
 static __attribute__((__noinline__)) void multi_batch(mpc_gej *r, struct multi_ws *ws,
@@ -714,23 +746,20 @@ static __attribute__((__noinline__)) void multi_batch(mpc_gej *r, struct multi_w
 	int16_t *g1, *g2;	/* after the 2 count rows of the points */
 	size_t i, m = 0, ne = 0;
 	int len = 0, bit, j, l, have_g = 0;
-	mpc_gej acc, d;
+	mpc_gej acc;
 	mpc_ge e;
 
 	g1 = ws->wnaf + WNAF_LEN * 2 * count;
 	g2 = g1 + WNAF_LEN;
 	for (i = 0; i < count; i++) {
-		mpc_gej *t = ws->tj + m * A_TABLE_SIZE;
+		mpc_gej *t = ws->tj + m * MULTI_TAB;
 
 		if (pt[i].infinity || mpc_scalar_is_zero(&sc[i]))
 			continue;
 		l = multi_digits(ws, &ne, (uint32_t)m, &sc[i]);
 		if (l > len)
 			len = l;
-		mpc_gej_set_ge(&t[0], &pt[i]);
-		mpc_gej_double_var(&d, &t[0]);
-		for (j = 1; j < A_TABLE_SIZE; j++)
-			mpc_gej_add_var(&t[j], &t[j - 1], &d);
+		multi_odd_multiples(t, &pt[i]);
 		m++;
 	}
 	if (ng && !mpc_scalar_is_zero(ng)) {
@@ -754,13 +783,13 @@ static __attribute__((__noinline__)) void multi_batch(mpc_gej *r, struct multi_w
 	if (!m && !have_g)
 		return;
 	if (m) {
-		mpc_ge_set_all_gej_var(ws->ta, ws->tj, m * A_TABLE_SIZE);
+		mpc_ge_set_all_gej_var(ws->ta, ws->tj, m * MULTI_TAB);
 		for (i = 0; i < ne; i++) {
-			size_t o = (size_t)ws->ent[i].pt * A_TABLE_SIZE;
+			size_t o = (size_t)ws->ent[i].pt * MULTI_TAB;
 
 			if (!ws->ent[i].lam)
 				continue;
-			for (j = 0; j < A_TABLE_SIZE; j++)
+			for (j = 0; j < MULTI_TAB; j++)
 				mpc_fe_mul(&ws->bx[o + j], &ws->ta[o + j].x, &fe_beta);
 		}
 	}
@@ -776,7 +805,7 @@ static __attribute__((__noinline__)) void multi_batch(mpc_gej *r, struct multi_w
 			v = ws->wnaf[WNAF_LEN * i + (size_t)bit];
 			if (!v)
 				continue;
-			o = (size_t)en->pt * A_TABLE_SIZE + (size_t)(((v < 0 ? -v : v) - 1) / 2);
+			o = (size_t)en->pt * MULTI_TAB + (size_t)(((v < 0 ? -v : v) - 1) / 2);
 			e.x = en->lam ? ws->bx[o] : ws->ta[o].x;
 			e.y = ws->ta[o].y;
 			e.infinity = 0;
