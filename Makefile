@@ -9,6 +9,8 @@
 #
 # KDIR=/path/to/kernel/build overrides the kernel tree (default: the headers of
 # the Debian linux-image-amd64 kernel that the VM boots, see tests/scripts/kver.sh).
+# O=dir puts the userspace objects and test logs in dir (default build); it is not
+# handed on to kbuild, which would take it for its own output directory.
 
 SHELL := /bin/bash
 O ?= build
@@ -69,9 +71,9 @@ deps-quiet:
 # --- the module ----------------------------------------------------------------
 module: deps-quiet
 	@test -d "$(KDIR)" || { echo "KDIR=$(KDIR) not found (run tests/scripts/install-deps.sh)"; exit 1; }
-	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) O= W=1 modules
 module-w1: deps-quiet
-	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) O= W=1 modules
 
 # --- userspace core (same code as the module) -----------------------------------
 $(O)/core/%.o: kmod/core/%.c $(CORE_HDRS)
@@ -181,4 +183,4 @@ install: userspace
 
 clean:
 	rm -rf $(O)
-	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) O= clean 2>/dev/null
