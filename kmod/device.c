@@ -29,12 +29,17 @@ long mpcsign_copy_struct_in(void *kstruct, size_t ksize, size_t min_size,
 		return -EINVAL;
 	ret = copy_struct_from_user(kstruct, ksize, uarg, usize);
 	if (ret)
-		return ret;		/* -EFAULT, or -E2BIG for a nonzero tail */
+		goto fail;		/* -EFAULT, or -E2BIG for a nonzero tail */
 	/* the header of every struct: __u32 size; __u32 flags; */
 	memcpy(&flags, (u8 *)kstruct + sizeof(u32), sizeof(flags));
+	ret = -EINVAL;
 	if (flags & ~allowed_flags)
-		return -EINVAL;
+		goto fail;
 	return usize;
+fail:
+	/* import structs carry secrets: leave nothing of a rejected one */
+	memzero_explicit(kstruct, ksize);
+	return ret;
 }
 
 int mpcsign_copy_struct_out(void __user *uarg, size_t usize, const void *kstruct,
@@ -68,13 +73,9 @@ static long mpcsign_ioc_get_info(void __user *uarg)
 	return mpcsign_copy_struct_out(uarg, usize, &info, sizeof(info));
 }
 
-static long mpcsign_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+static long mpcsign_dispatch(unsigned int nr, void __user *uarg)
 {
-	void __user *uarg = (void __user *)arg;
-
-	if (_IOC_TYPE(cmd) != MPCSIGN_IOC_MAGIC)
-		return -ENOTTY;
-	switch (_IOC_NR(cmd)) {
+	switch (nr) {
 	case _IOC_NR(MPCSIGN_IOC_GET_INFO):
 		return mpcsign_ioc_get_info(uarg);
 	case _IOC_NR(MPCSIGN_IOC_KEY_IMPORT):
@@ -91,7 +92,7 @@ static long mpcsign_ioctl(struct file *file, unsigned int cmd, unsigned long arg
 	case _IOC_NR(MPCSIGN_IOC_HOST_KEY_IMPORT):
 	case _IOC_NR(MPCSIGN_IOC_HOST_KEY_INFO):
 	case _IOC_NR(MPCSIGN_IOC_HOST_KEY_DELETE):
-		return mpcsign_ioc_host_key(_IOC_NR(cmd), uarg);
+		return mpcsign_ioc_host_key(nr, uarg);
 	case _IOC_NR(MPCSIGN_IOC_HOST_KEY_LIST):
 		return mpcsign_ioc_host_key_list(uarg);
 	case _IOC_NR(MPCSIGN_IOC_DKG_STEP1):
@@ -111,6 +112,54 @@ static long mpcsign_ioctl(struct file *file, unsigned int cmd, unsigned long arg
 	default:
 		return -ENOTTY;
 	}
+}
+
+/* ioctls that only read: allowed on a descriptor opened read-only */
+static bool mpcsign_ioc_read_only(unsigned int nr)
+{
+	return nr == _IOC_NR(MPCSIGN_IOC_GET_INFO) || nr == _IOC_NR(MPCSIGN_IOC_KEY_INFO) ||
+	       nr == _IOC_NR(MPCSIGN_IOC_HOST_KEY_INFO) ||
+	       nr == _IOC_NR(MPCSIGN_IOC_HOST_KEY_LIST);
+}
+
+/* ioctls that make a secret (refused while a system sleep is under way) */
+static bool mpcsign_ioc_makes_secret(unsigned int nr)
+{
+	return nr == _IOC_NR(MPCSIGN_IOC_KEY_IMPORT) || nr == _IOC_NR(MPCSIGN_IOC_NONCE_GEN) ||
+	       nr == _IOC_NR(MPCSIGN_IOC_HOST_KEY_CREATE) ||
+	       nr == _IOC_NR(MPCSIGN_IOC_HOST_KEY_IMPORT) ||
+	       nr == _IOC_NR(MPCSIGN_IOC_DKG_STEP1) || nr == _IOC_NR(MPCSIGN_IOC_DKG_STEP2) ||
+	       nr == _IOC_NR(MPCSIGN_IOC_DKG_FINALIZE) || nr == _IOC_NR(MPCSIGN_IOC_RECOVER);
+}
+
+static bool mpcsign_ioc_known(unsigned int nr)
+{
+	return mpcsign_ioc_read_only(nr) || mpcsign_ioc_makes_secret(nr) ||
+	       nr == _IOC_NR(MPCSIGN_IOC_KEY_DELETE) || nr == _IOC_NR(MPCSIGN_IOC_SIGN) ||
+	       nr == _IOC_NR(MPCSIGN_IOC_HOST_KEY_DELETE) ||
+	       nr == _IOC_NR(MPCSIGN_IOC_DKG_INVESTIGATE) ||
+	       nr == _IOC_NR(MPCSIGN_IOC_DKG_ABORT) ||
+	       nr == _IOC_NR(MPCSIGN_IOC_RECOVERY_ACK_SIGN);
+}
+
+static long mpcsign_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	void __user *uarg = (void __user *)arg;
+	unsigned int nr = _IOC_NR(cmd);
+	long ret;
+
+	if (_IOC_TYPE(cmd) != MPCSIGN_IOC_MAGIC || !mpcsign_ioc_known(nr))
+		return -ENOTTY;
+	/* a read-only descriptor may look, not change anything */
+	if (!(file->f_mode & FMODE_WRITE) && !mpcsign_ioc_read_only(nr))
+		return -EBADF;
+	if (!mpcsign_ioc_makes_secret(nr))
+		return mpcsign_dispatch(nr, uarg);
+	if (!mpcsign_sleep_enter_ioctl())
+		return -EBUSY;
+	ret = mpcsign_dispatch(nr, uarg);
+	mpcsign_sleep_leave_ioctl();
+	return ret;
 }
 
 static const struct file_operations mpcsign_fops = {

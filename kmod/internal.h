@@ -70,6 +70,10 @@ unsigned int mpcsign_dkg_count(void);
 /* pm.c: no hibernation with secrets held; nonces wiped before any sleep */
 int mpcsign_pm_init(void);
 void mpcsign_pm_exit(void);
+/* Around every ioctl that makes a secret: false = a system sleep is under
+ * way (the ioctl fails with -EBUSY); true must be paired with leave. */
+bool mpcsign_sleep_enter_ioctl(void);
+void mpcsign_sleep_leave_ioctl(void);
 
 int mpcsign_device_init(void);
 void mpcsign_device_exit(void);

@@ -202,6 +202,31 @@ TEST_F(dev, bad_pointer_is_efault)
 	munmap(page, 4096);
 }
 
+/* A read-only descriptor may look (GET_INFO, *_INFO, LIST) but not change. */
+TEST(read_only_descriptor_cannot_change_anything)
+{
+	struct mpcsign_info info;
+	struct mpcsign_nonce_gen ng;
+	struct mpcsign_host_key hk;
+	int fd = open(DEV, O_RDONLY | O_CLOEXEC);
+
+	ASSERT_LE(0, fd);
+	memset(&info, 0, sizeof(info));
+	info.size = sizeof(info);
+	EXPECT_EQ(0, ioctl(fd, MPCSIGN_IOC_GET_INFO, &info));
+	memset(&ng, 0, sizeof(ng));
+	ng.size = sizeof(ng);
+	EXPECT_EQ(-1, ioctl(fd, MPCSIGN_IOC_NONCE_GEN, &ng));
+	EXPECT_EQ(EBADF, errno);
+	memset(&hk, 0, sizeof(hk));
+	hk.size = sizeof(hk);
+	EXPECT_EQ(-1, ioctl(fd, MPCSIGN_IOC_HOST_KEY_CREATE, &hk));
+	EXPECT_EQ(EBADF, errno);
+	EXPECT_EQ(-1, ioctl(fd, _IOWR(MPCSIGN_IOC_MAGIC, 0x7f, struct mpcsign_info), &info));
+	EXPECT_EQ(ENOTTY, errno);
+	close(fd);
+}
+
 TEST(unprivileged_user_is_denied)
 {
 	pid_t pid = fork();
