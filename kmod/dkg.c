@@ -38,6 +38,7 @@ static_assert(sizeof(struct mpcsign_recovery_ack) == MPCSIGN_RECOVERY_ACK_SIZE_V
 /* the UAPI kinds are the core's error codes */
 #define SAME_KIND(u, c) static_assert((int)(u) == (int)(c))
 SAME_KIND(MPCSIGN_DKG_INVALID_ARG, MPC_DKG_ERR_INVALID_ARG);
+SAME_KIND(MPCSIGN_DKG_NOMEM, MPC_DKG_ERR_NOMEM);
 SAME_KIND(MPCSIGN_DKG_HOST_SECKEY, MPC_DKG_ERR_HOST_SECKEY);
 SAME_KIND(MPCSIGN_DKG_THRESHOLD_OR_COUNT, MPC_DKG_ERR_THRESHOLD_OR_COUNT);
 SAME_KIND(MPCSIGN_DKG_INVALID_HOSTPUBKEY, MPC_DKG_ERR_INVALID_HOSTPUBKEY);
@@ -176,7 +177,11 @@ static long host_key_create(struct mpcsign_host_key *k, bool import)
 		memcpy(hk->seckey, k->hostseckey, sizeof(hk->seckey));
 		memzero_explicit(k->hostseckey, sizeof(k->hostseckey));
 	} else {
-		get_random_bytes(hk->seckey, sizeof(hk->seckey));
+		ret = get_random_bytes_wait(hk->seckey, sizeof(hk->seckey));
+		if (ret) {
+			kfree_sensitive(hk);
+			return ret;
+		}
 	}
 	err = mpc_dkg_hostpubkey_gen(hk->pubkey, hk->seckey, &e);
 	if (err) {
@@ -249,10 +254,9 @@ long mpcsign_ioc_host_key_list(void __user *uarg)
 {
 	struct mpcsign_host_key_list kl;
 	struct mpcsign_hostkey *hk;
-	u32 __user *out;
 	unsigned long idx;
 	long usize;
-	u32 count = 0;
+	u32 count = 0, *buf = NULL;
 	int ret = 0;
 
 	usize = mpcsign_copy_struct_in(&kl, sizeof(kl), MPCSIGN_HOST_KEY_LIST_SIZE_VER0,
@@ -262,18 +266,26 @@ long mpcsign_ioc_host_key_list(void __user *uarg)
 	if (kl.count || memchr_inv(kl.reserved, 0, sizeof(kl.reserved)) ||
 	    (kl.max && !kl.handles))
 		return -EINVAL;
-	out = u64_to_user_ptr(kl.handles);
+	/* collect under the lock, copy out after it (no user access under it) */
+	kl.max = min(kl.max, mpcsign_limits.max_host_keys);
+	if (kl.max) {
+		buf = kvcalloc(kl.max, sizeof(*buf), GFP_KERNEL);
+		if (!buf)
+			return -ENOMEM;
+	}
 	mutex_lock(&mpcsign_dkg_lock);
 	xa_for_each(&mpcsign_hostkeys, idx, hk) {
 		if (!may_use(hk->obj.owner))
 			continue;
-		if (count < kl.max && put_user(hk->obj.handle, out + count)) {
-			ret = -EFAULT;
-			break;
-		}
+		if (count < kl.max)
+			buf[count] = hk->obj.handle;
 		count++;
 	}
 	mutex_unlock(&mpcsign_dkg_lock);
+	if (buf && copy_to_user(u64_to_user_ptr(kl.handles), buf,
+				min(count, kl.max) * sizeof(*buf)))
+		ret = -EFAULT;
+	kvfree(buf);
 	if (ret)
 		return ret;
 	kl.count = count;
@@ -367,7 +379,9 @@ long mpcsign_ioc_dkg_step1(void __user *uarg)
 	p.hostpubkeys = hostpubkeys;
 	p.n = a.n;
 	p.t = a.t;
-	get_random_bytes(rnd, sizeof(rnd));
+	ret = get_random_bytes_wait(rnd, sizeof(rnd));
+	if (ret)
+		goto out;
 	err = mpc_dkg_participant_step1(&s->st, pmsg1, pmsg1_len, hk->seckey, &p, rnd, &e);
 	memzero_explicit(rnd, sizeof(rnd));
 	ret = dkg_errno(err, &e, &a.blame);
@@ -402,10 +416,15 @@ out_nolock:
 	}
 	kvfree(pmsg1);
 	kvfree(hostpubkeys);
-	if (!ret || a.blame.kind) {
-		a.size = sizeof(a);
-		if (mpcsign_copy_struct_out(uarg, usize, &a, sizeof(a)))
-			ret = -EFAULT;
+	a.size = sizeof(a);
+	if (mpcsign_copy_struct_out(uarg, usize, &a, sizeof(a)) && !ret) {
+		/* the caller never learnt the session handle: end it */
+		mutex_lock(&mpcsign_dkg_lock);
+		s = xa_load(&mpcsign_sessions, a.session);
+		if (s)
+			session_end(s);
+		mutex_unlock(&mpcsign_dkg_lock);
+		ret = -EFAULT;
 	}
 	return ret;
 }
@@ -749,14 +768,14 @@ out:
 	return ret;
 }
 
+/*
+ * Without the DKG mutex (a caller stuck in a user-memory fault under it must
+ * not block system sleep): the PM notifier calls this with no ioctl that
+ * makes secrets in flight (mpcsign_sleep_sem), so the counts are stable.
+ */
 unsigned int mpcsign_dkg_count(void)
 {
-	unsigned int n;
-
-	mutex_lock(&mpcsign_dkg_lock);
-	n = mpcsign_nhostkeys + mpcsign_nsessions;
-	mutex_unlock(&mpcsign_dkg_lock);
-	return n;
+	return READ_ONCE(mpcsign_nhostkeys) + READ_ONCE(mpcsign_nsessions);
 }
 
 void mpcsign_dkg_exit(void)

@@ -57,6 +57,7 @@ struct mpcsign_nonce {
 	u32 handle;
 	kuid_t owner;
 	struct mpcsign_key *key;	/* holds a reference */
+	struct list_head wipe;		/* on a local list while being wiped */
 	u8 secnonce[MPC_FROST_SECNONCE_LEN];	/* secret */
 };
 
@@ -128,16 +129,24 @@ static void mpcsign_nonce_free(struct mpcsign_nonce *nonce)
 /* Erase and wipe every nonce of key (all keys if key is NULL). */
 static void mpcsign_nonces_wipe(struct mpcsign_key *key)
 {
-	struct mpcsign_nonce *nonce;
+	struct mpcsign_nonce *nonce, *tmp;
 	unsigned long idx;
+	LIST_HEAD(doomed);
 
+	/*
+	 * Erase under the lock (a nonce still in the xarray cannot be freed by
+	 * anyone else), free after it: freeing may end in kvfree.
+	 */
+	xa_lock(&mpcsign_nonces);
 	xa_for_each(&mpcsign_nonces, idx, nonce) {
 		if (key && nonce->key != key)
 			continue;
-		/* whoever erases it owns it (a concurrent SIGN may win) */
-		if (xa_erase(&mpcsign_nonces, idx) == nonce)
-			mpcsign_nonce_free(nonce);
+		__xa_erase(&mpcsign_nonces, idx);
+		list_add(&nonce->wipe, &doomed);
 	}
+	xa_unlock(&mpcsign_nonces);
+	list_for_each_entry_safe(nonce, tmp, &doomed, wipe)
+		mpcsign_nonce_free(nonce);
 }
 
 /* Lagrange coefficient of x_j = ids[j] + 1 among xs at the point x (public). */
@@ -198,6 +207,11 @@ static int mpcsign_check_pubshares(const struct mpcsign_key *key)
 
 		if (!mpc_ge_parse_compressed(&expect, want))
 			goto out;
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			goto out;
+		}
+		cond_resched();
 		for (j = 0; j < t; j++)
 			mpcsign_lagrange_at(&sc[j], ids, t, j, x);
 		if (mpc_ecmult_multi_var(&sum, pts, sc, t, NULL)) {
@@ -216,7 +230,12 @@ out:
 	return ret;
 }
 
-static int mpcsign_insert_key(struct mpcsign_key *key)
+/*
+ * Publish a key; *handle gets its handle.  Once published, another thread
+ * may delete and free it at once, so the handle is read under the lock and
+ * the key is not touched after the unlock.
+ */
+static int mpcsign_insert_key(struct mpcsign_key *key, u32 *handle)
 {
 	int ret;
 
@@ -225,8 +244,11 @@ static int mpcsign_insert_key(struct mpcsign_key *key)
 		return -ENOSPC;
 	}
 	key->counted = true;	/* from here on the release uncounts it */
-	ret = xa_alloc_cyclic(&mpcsign_keys, &key->handle, key, xa_limit_31b,
-			      &mpcsign_key_next, GFP_KERNEL);
+	xa_lock(&mpcsign_keys);
+	ret = __xa_alloc_cyclic(&mpcsign_keys, &key->handle, key, xa_limit_31b,
+				&mpcsign_key_next, GFP_KERNEL);
+	*handle = key->handle;
+	xa_unlock(&mpcsign_keys);
 	if (ret < 0)
 		return ret == -EBUSY ? -ENOSPC : ret;
 	return 0;
@@ -300,13 +322,12 @@ int mpcsign_key_add(u32 my_id, u32 t, u32 n, const u8 secshare[MPCSIGN_SCALAR_LE
 	key = mpcsign_key_new(my_id, t, n, secshare, thresh_pk, pubshares, false);
 	if (IS_ERR(key))
 		return PTR_ERR(key);
-	ret = mpcsign_insert_key(key);
+	ret = mpcsign_insert_key(key, handle);
 	if (ret) {
 		mpcsign_key_put(key);
 		return ret;
 	}
-	*handle = key->handle;
-	mpcsign_audit(MPCSIGN_AUDIT_KEY_ADD, 0, key->handle, 0, NULL, 0);
+	mpcsign_audit(MPCSIGN_AUDIT_KEY_ADD, 0, *handle, 0, NULL, 0);
 	return 0;
 }
 
@@ -350,13 +371,13 @@ long mpcsign_ioc_key_import(void __user *uarg)
 		key = NULL;
 		goto out;
 	}
-	ret = mpcsign_insert_key(key);
+	ret = mpcsign_insert_key(key, &ki.handle);
 	if (ret)
 		goto out;
-	ki.handle = key->handle;
 	key = NULL;
 	mpcsign_audit(MPCSIGN_AUDIT_KEY_ADD, 0, ki.handle, 0, NULL, 0);
 	memzero_explicit(ki.secshare, sizeof(ki.secshare));
+	ki.size = sizeof(ki);
 	ret = mpcsign_copy_struct_out(uarg, usize, &ki, sizeof(ki));
 	/* on -EFAULT the key stays: the caller can list and delete it */
 out:
@@ -378,7 +399,9 @@ long mpcsign_ioc_key_info(void __user *uarg)
 				       uarg, 0);
 	if (usize < 0)
 		return usize;
-	if (memchr_inv(ki.reserved1, 0, sizeof(ki.reserved1)) ||
+	if (ki.my_id || ki.t || ki.n || ki.owner_uid || ki.nonces ||
+	    memchr_inv(ki.thresh_pk, 0, sizeof(ki.thresh_pk)) ||
+	    memchr_inv(ki.reserved1, 0, sizeof(ki.reserved1)) ||
 	    memchr_inv(ki.reserved, 0, sizeof(ki.reserved)))
 		return -EINVAL;
 	key = mpcsign_key_get(ki.handle);
@@ -431,7 +454,10 @@ long mpcsign_ioc_key_delete(void __user *uarg)
 		return -EACCES;
 	}
 	__xa_erase(&mpcsign_keys, kd.handle);
+	/* under the nonces' lock: see the publication in NONCE_GEN */
+	xa_lock(&mpcsign_nonces);
 	WRITE_ONCE(key->dead, true);
+	xa_unlock(&mpcsign_nonces);
 	xa_unlock(&mpcsign_keys);
 	mpcsign_nonces_wipe(key);
 	mpcsign_audit(MPCSIGN_AUDIT_KEY_DELETE, 0, key->handle, 0, NULL, 0);
@@ -523,7 +549,9 @@ long mpcsign_ioc_nonce_gen(void __user *uarg)
 	nonce->key = key;
 	nonce->owner = current_uid();
 
-	get_random_bytes(rand, sizeof(rand));
+	ret = get_random_bytes_wait(rand, sizeof(rand));	/* a seeded CRNG */
+	if (ret)
+		goto out;
 	ret = mpc_frost_nonce_gen(nonce->secnonce, ng.pubnonce, rand,
 				  key->secshare, key->pubshare,
 				  ng.flags & MPCSIGN_NONCE_F_THRESH_PK ? ng.thresh_pk_x : NULL,
@@ -535,23 +563,33 @@ long mpcsign_ioc_nonce_gen(void __user *uarg)
 		ret = -EIO;	/* negligible probability: a zero nonce */
 		goto out;
 	}
-	ret = xa_alloc_cyclic(&mpcsign_nonces, &nonce->handle, nonce, xa_limit_31b,
-			      &mpcsign_nonce_next, GFP_KERNEL);
-	if (ret < 0) {
-		ret = ret == -EBUSY ? -ENOSPC : ret;
-		goto out;
-	}
+	/*
+	 * Publish.  KEY_DELETE sets key->dead under this lock before it wipes
+	 * the key's nonces, so either it sees this nonce or we see "dead" here.
+	 * After the unlock the nonce may be taken and freed at once: only its
+	 * handle (read under the lock) is used from then on.
+	 */
+	xa_lock(&mpcsign_nonces);
+	ret = __xa_alloc_cyclic(&mpcsign_nonces, &nonce->handle, nonce, xa_limit_31b,
+				&mpcsign_nonce_next, GFP_KERNEL);
 	ng.nonce_handle = nonce->handle;
+	if (ret >= 0 && READ_ONCE(key->dead)) {
+		__xa_erase(&mpcsign_nonces, ng.nonce_handle);
+		ret = -ENOENT;
+	} else if (ret < 0) {
+		ret = ret == -EBUSY ? -ENOSPC : ret;
+	} else {
+		ret = 0;
+	}
+	xa_unlock(&mpcsign_nonces);
+	if (ret)
+		goto out;		/* still ours: freed below */
 	ng.size = sizeof(ng);
 	ret = mpcsign_copy_struct_out(uarg, usize, &ng, sizeof(ng));
 	mpcsign_audit(MPCSIGN_AUDIT_NONCE_GEN, ret, key->handle, ng.nonce_handle, NULL, 0);
-	if (ret) {
-		/* the caller never learnt the handle: drop the nonce */
-		if (xa_erase(&mpcsign_nonces, ng.nonce_handle) != nonce)
-			nonce = NULL;	/* someone guessed it and took it */
-		goto out;
-	}
-	nonce = NULL;
+	if (ret && xa_erase(&mpcsign_nonces, ng.nonce_handle) == nonce)
+		goto out;		/* the caller never learnt the handle: drop it */
+	nonce = NULL;			/* published (or already taken by a guesser) */
 out:
 	if (nonce)
 		mpcsign_nonce_free(nonce);
@@ -626,6 +664,7 @@ long mpcsign_ioc_sign(void __user *uarg)
 	u8 *msg = NULL, *tw = NULL, *pubshares = NULL;
 	u32 *ids = NULL, k;
 	size_t blame = MPC_FROST_NO_BLAME;
+	bool msg_read = false;
 	long usize;
 	int ret, err;
 
@@ -662,6 +701,7 @@ long mpcsign_ioc_sign(void __user *uarg)
 		tw = mpcsign_copy_buf(sg.tweaks, sg.num_tweaks * 32, U32_MAX, &err);
 	if (!err)
 		msg = mpcsign_copy_buf(sg.msg, sg.msg_len, U32_MAX, &err);
+	msg_read = !err;
 	if (err) {
 		ret = err;
 		goto out;
@@ -714,8 +754,9 @@ long mpcsign_ioc_sign(void __user *uarg)
 	ret = mpcsign_copy_struct_out(uarg, usize, &sg, sizeof(sg));
 out:
 	/* every consumed nonce is reported, whatever the outcome */
-	mpcsign_audit(MPCSIGN_AUDIT_SIGN, ret, key->handle, nonce->handle, msg,
-		      msg ? sg.msg_len : 0);
+	mpcsign_audit(MPCSIGN_AUDIT_SIGN, ret, key->handle, nonce->handle,
+		      msg_read ? (msg ? msg : (const u8 *)"") : NULL,
+		      msg_read ? sg.msg_len : 0);
 	memzero_explicit(nonce->secnonce, sizeof(nonce->secnonce));
 	mpcsign_nonce_free(nonce);
 	memzero_explicit(&sg, sizeof(sg));

@@ -86,21 +86,22 @@ static int __init mpcsign_init(void)
 		goto err_core;
 	}
 	pr_info("self-test passed\n");
+	/* the device last: once it is registered, it can be used */
 	ret = mpcsign_pm_init();
 	if (ret)
 		goto err_core;
-	ret = mpcsign_device_init();
-	if (ret)
-		goto err_pm;
 	ret = mpcsign_genl_init();
 	if (ret)
-		goto err_device;
+		goto err_pm;
+	ret = mpcsign_device_init();
+	if (ret)
+		goto err_genl;
 	pr_info("loaded, ABI %d, version %s\n", MPCSIGN_ABI_VERSION,
 		MPCSIGN_MODULE_VERSION);
 	return 0;
 
-err_device:
-	mpcsign_device_exit();
+err_genl:
+	mpcsign_genl_exit();
 err_pm:
 	mpcsign_pm_exit();
 err_core:
@@ -110,8 +111,8 @@ err_core:
 
 static void __exit mpcsign_exit(void)
 {
-	mpcsign_genl_exit();
 	mpcsign_device_exit();
+	mpcsign_genl_exit();
 	mpcsign_pm_exit();
 	mpcsign_dkg_exit();
 	mpcsign_keystore_exit();

@@ -97,8 +97,10 @@ static struct genl_family mpcsign_genl_family __ro_after_init = {
 };
 
 /*
- * Report an event to the audit group (no-op without listeners).  msg may be
- * NULL; only its SHA-256 is sent.  Process context (GFP_KERNEL).
+ * Report an event to the audit group (no-op without listeners).  For SIGN,
+ * the SHA-256 of msg is sent; msg NULL with msg_len 0 means "not read" (no
+ * hash attribute); an empty message is a non-NULL msg with msg_len 0.
+ * Process context (GFP_KERNEL).
  */
 void mpcsign_audit(u32 event, int result, u32 key, u32 nonce, const u8 *msg,
 		   size_t msg_len)
@@ -122,7 +124,7 @@ void mpcsign_audit(u32 event, int result, u32 key, u32 nonce, const u8 *msg,
 	    nla_put_u32(skb, MPCSIGN_A_UID, from_kuid_munged(&init_user_ns, current_uid())) ||
 	    nla_put_u32(skb, MPCSIGN_A_PID, task_tgid_nr(current)))
 		goto fail;
-	if (event == MPCSIGN_AUDIT_SIGN && (msg || !msg_len)) {
+	if (event == MPCSIGN_AUDIT_SIGN && msg) {
 		mpc_sha256(hash, msg, msg_len);
 		if (nla_put(skb, MPCSIGN_A_MSG_HASH, sizeof(hash), hash))
 			goto fail;

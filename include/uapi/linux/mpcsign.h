@@ -282,6 +282,7 @@ struct mpcsign_sign {
 enum mpcsign_dkg_kind {
 	MPCSIGN_DKG_OK = 0,
 	MPCSIGN_DKG_INVALID_ARG = 1,
+	MPCSIGN_DKG_NOMEM = 2,		/* with -ENOMEM */
 	MPCSIGN_DKG_HOST_SECKEY = 3,
 	MPCSIGN_DKG_THRESHOLD_OR_COUNT = 4,
 	MPCSIGN_DKG_INVALID_HOSTPUBKEY = 5,
@@ -453,7 +454,8 @@ struct mpcsign_dkg_output {
  * After -EREMOTEIO from DKG_STEP2: hand in the coordinator's investigation
  * message for us (65n bytes); the answer is always an error that names the
  * culprit (-EBADMSG with @blame.participant, or -EPROTO: the coordinator).
- * The session ends either way.
+ * A message of the right size ends the session, whatever it says; one of
+ * the wrong size is refused (-EINVAL) and the session waits.
  */
 struct mpcsign_dkg_investigate {
 	__u32 size;
