@@ -36,6 +36,18 @@ run() {	# run NAME CMD...: run a test program, count its results
 	fi
 }
 
+# the vendored vectors are the official ones, unchanged (when the shared copy is here)
+if [ -d ../shared/vectors ]; then
+	log=$logdir/vectors.log
+	if diff -r -x README ../shared/vectors tests/vectors >"$log" 2>&1; then
+		pass=$((pass + 1))
+		printf 'PASS %-34s %5d checks\n' "vectors (= ../shared/vectors)" 1
+	else
+		fail=$((fail + 1))
+		echo "FAIL tests/vectors differs from ../shared/vectors:"
+		head -n 20 "$log"
+	fi
+fi
 for t in "$out"/tests/test_*; do
 	[ -x "$t" ] && run "$(basename "$t")" "$t"
 done

@@ -37,7 +37,7 @@ void test_rand_seed(uint64_t seed);
 void test_rand_bytes(uint8_t *out, size_t len);
 uint64_t test_rand64(void);
 
-/* Path of the shared vectors directory (env MPC_VECTORS or ../shared/vectors). */
+/* Path of the official vectors (env MPC_VECTORS, else tests/vectors from the top of the tree). */
 const char *test_vectors_dir(void);
 
 #endif

@@ -141,5 +141,5 @@ const char *test_vectors_dir(void)
 {
 	const char *e = getenv("MPC_VECTORS");
 
-	return e ? e : "../shared/vectors";
+	return e ? e : "tests/vectors";
 }
