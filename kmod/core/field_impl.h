@@ -4,15 +4,26 @@
  * curve code: field.c, group.c, ecmult*.c).  See field.c for the magnitude
  * rules: inputs of magnitude <= 32, output magnitude 1.
  *
- * Bounds at magnitude 32 (limbs < 2^58, top limb < 2^54): every column sum
- * is < 2^118, the carried accumulators stay < 2^118, the part of column 8
- * folded last is < 2^62 (so it fits the 64-bit cast), and the output top
- * limb is < 2^48 + 2^46: magnitude 1.
- *
- * The 9 product columns c0..c8 (weights 2^(52 i)) are folded with
- * 2^260 = 0x1000003D10 (mod p): column k+5 goes to column k.  Two 128-bit
- * accumulators walk the columns: the high one (columns 8, then 5, 6, 7) is
- * split into 52-bit pieces that are folded down into the low one.
+ * Method.  With limbs of 52 bits, the product has 9 columns
+ * C_k = sum_{i+j=k} a_i b_j at weights 2^(52 k), and 2^260 = R4 (mod p)
+ * with R4 = 2^4 * (2^32 + 977) = 0x1000003D10.  We write the product as
+ * L + 2^260 H, where L = C_0 + ... + C_3 2^156 + (C_4 mod 2^52) 2^208 and
+ * H = floor(C_4 / 2^52) + C_5 + C_6 2^52 + C_7 2^104 + C_8 2^156, so that
+ * the product is L + R4 H (mod p).
+ *   1. H is carried into digits h_0..h_4 by one 128-bit accumulator running
+ *      up through C_5..C_8; the part of C_4 above 2^52 (< 2^67) is not put
+ *      in front of that chain (which would wait for C_4) but added to the
+ *      digits h_0 and h_1 directly (h_0 < 2^53, h_1 < 2^52 + 2^15, h_4 <
+ *      2^57: 52-bit digits, but for these small excesses).
+ *   2. A second accumulator runs up through the five columns of L, adding
+ *      R4 h_k to column k as each h_k appears (the two chains interleave).
+ *   3. The top limb is cut at 48 bits (weight 2^256); what is above it (a
+ *      number below 2^47) times 2^256 = 2^32 + 977 goes back into limbs 0
+ *      and 1, in 64-bit arithmetic.
+ * Bounds at magnitude 32 (limbs < 2^58, top limb < 2^54): every C_k <
+ * 5 * 2^116 < 2^119, both accumulators stay below 2^120, h_4 < 2^57, the
+ * last column is below 2^95, and the result has limbs 0, 2, 3 < 2^52,
+ * limb 1 < 2^52 + 2^28 and limb 4 < 2^48: magnitude 1.
  */
 #ifndef MPC_FIELD_IMPL_H
 #define MPC_FIELD_IMPL_H
@@ -24,103 +35,97 @@
 #define MPC_FE_R4 0x1000003D10ULL	/* 2^260 mod p */
 #define MPC_FE_R 0x1000003D1ULL		/* 2^256 mod p */
 
+typedef mpc_u128 mpc_fe_col;
+
+/*
+ * Steps 1-3 above.  The column sums are macro arguments so that each is
+ * computed where it is first needed (C4, then C5 and C0, C6 and C1, ...):
+ * the compiler keeps only a few 128-bit values live at a time.
+ */
+#define MPC_FE_FOLD(out, C0, C1, C2, C3, C4, C5, C6, C7, C8)			\
+do {										\
+	const uint64_t m52_ = MPC_FE_M52;					\
+	mpc_fe_col hi_, lo_;							\
+	uint64_t dig_, low4_, ex0_, ex1_, top_, o0_, o1_, o2_, o3_;		\
+										\
+	lo_ = (C4);								\
+	low4_ = (uint64_t)lo_ & m52_;						\
+	ex0_ = (uint64_t)(lo_ >> 52) & m52_;					\
+	ex1_ = (uint64_t)(lo_ >> 104);		/* < 2^15 */			\
+	hi_ = (C5);								\
+	dig_ = ((uint64_t)hi_ & m52_) + ex0_;		/* h_0 */		\
+	hi_ >>= 52;								\
+	lo_ = (C0) + (mpc_fe_col)dig_ * MPC_FE_R4;				\
+	o0_ = (uint64_t)lo_ & m52_;						\
+	lo_ >>= 52;								\
+	hi_ += (C6);								\
+	dig_ = ((uint64_t)hi_ & m52_) + ex1_;		/* h_1 */		\
+	hi_ >>= 52;								\
+	lo_ += (C1) + (mpc_fe_col)dig_ * MPC_FE_R4;				\
+	o1_ = (uint64_t)lo_ & m52_;						\
+	lo_ >>= 52;								\
+	hi_ += (C7);								\
+	dig_ = (uint64_t)hi_ & m52_;			/* h_2 */		\
+	hi_ >>= 52;								\
+	lo_ += (C2) + (mpc_fe_col)dig_ * MPC_FE_R4;				\
+	o2_ = (uint64_t)lo_ & m52_;						\
+	lo_ >>= 52;								\
+	hi_ += (C8);								\
+	dig_ = (uint64_t)hi_ & m52_;			/* h_3 */		\
+	hi_ >>= 52;					/* h_4 < 2^57 */	\
+	lo_ += (C3) + (mpc_fe_col)dig_ * MPC_FE_R4;				\
+	o3_ = (uint64_t)lo_ & m52_;						\
+	lo_ >>= 52;								\
+	lo_ += (mpc_fe_col)low4_ + (mpc_fe_col)(uint64_t)hi_ * MPC_FE_R4;	\
+	(out)[4] = (uint64_t)lo_ & MPC_FE_M48;					\
+	top_ = (uint64_t)(lo_ >> 48);		/* < 2^47, weight 2^256 */	\
+	/* top (2^32 + 977): 977 top and the low 20 bits of top, shifted by \
+	 * 32, stay in limb 0 (< 2^58); top >> 20 goes to limb 1 */		\
+	o0_ += top_ * 977 + ((top_ & 0xFFFFF) << 32);				\
+	(out)[0] = o0_ & m52_;							\
+	(out)[1] = o1_ + (top_ >> 20) + (o0_ >> 52);				\
+	(out)[2] = o2_;								\
+	(out)[3] = o3_;								\
+} while (0)
+
+#define MPC_P(x, y) ((mpc_fe_col)(x) * (y))
+
 static inline __attribute__((__always_inline__)) void mpc_fe_mul_inner(uint64_t *r, const uint64_t *a, const uint64_t *b)
 {
-	const uint64_t M = MPC_FE_M52;
 	uint64_t a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3], a4 = a[4];
 	uint64_t b0 = b[0], b1 = b[1], b2 = b[2], b3 = b[3], b4 = b[4];
-	uint64_t t3, t4, tx, r0, r1, r2;
-	mpc_u128 c, d;
 
-	/* column 8 folded into column 3 */
-	d = (mpc_u128)a4 * b4;
-	c = (mpc_u128)a0 * b3 + (mpc_u128)a1 * b2 + (mpc_u128)a2 * b1 + (mpc_u128)a3 * b0;
-	c += (mpc_u128)((uint64_t)d & M) * MPC_FE_R4;
-	d >>= 52;
-	t3 = (uint64_t)c & M;
-	c >>= 52;
-	/* column 4 (+ the rest of column 8, at weight 2^(52*9) -> column 4) */
-	c += (mpc_u128)a0 * b4 + (mpc_u128)a1 * b3 + (mpc_u128)a2 * b2 +
-	     (mpc_u128)a3 * b1 + (mpc_u128)a4 * b0;
-	c += (mpc_u128)(uint64_t)d * MPC_FE_R4;
-	t4 = (uint64_t)c & M;
-	c >>= 52;
-	tx = t4 >> 48;
-	t4 &= MPC_FE_M48;
-	/* c now is a carry into column 5 */
-	d = c + (mpc_u128)a1 * b4 + (mpc_u128)a2 * b3 + (mpc_u128)a3 * b2 + (mpc_u128)a4 * b1;
-	c = (mpc_u128)a0 * b0 + (mpc_u128)((uint64_t)d & M) * MPC_FE_R4 +
-	    (mpc_u128)tx * MPC_FE_R;
-	d >>= 52;
-	r0 = (uint64_t)c & M;
-	c >>= 52;
-	/* column 6 -> 1 */
-	d += (mpc_u128)a2 * b4 + (mpc_u128)a3 * b3 + (mpc_u128)a4 * b2;
-	c += (mpc_u128)a0 * b1 + (mpc_u128)a1 * b0 + (mpc_u128)((uint64_t)d & M) * MPC_FE_R4;
-	d >>= 52;
-	r1 = (uint64_t)c & M;
-	c >>= 52;
-	/* column 7 -> 2 */
-	d += (mpc_u128)a3 * b4 + (mpc_u128)a4 * b3;
-	c += (mpc_u128)a0 * b2 + (mpc_u128)a1 * b1 + (mpc_u128)a2 * b0 +
-	     (mpc_u128)((uint64_t)d & M) * MPC_FE_R4;
-	d >>= 52;
-	r2 = (uint64_t)c & M;
-	c >>= 52;
-	/* what is left at column 8 -> 3 */
-	c += (mpc_u128)t3 + (mpc_u128)(uint64_t)d * MPC_FE_R4;
-	r[0] = r0;
-	r[1] = r1;
-	r[2] = r2;
-	r[3] = (uint64_t)c & M;
-	c >>= 52;
-	r[4] = t4 + (uint64_t)c;
+	MPC_FE_FOLD(r,
+		MPC_P(a0, b0),
+		MPC_P(a0, b1) + MPC_P(a1, b0),
+		MPC_P(a0, b2) + MPC_P(a1, b1) + MPC_P(a2, b0),
+		MPC_P(a0, b3) + MPC_P(a1, b2) + MPC_P(a2, b1) + MPC_P(a3, b0),
+		MPC_P(a0, b4) + MPC_P(a1, b3) + MPC_P(a2, b2) + MPC_P(a3, b1) + MPC_P(a4, b0),
+		MPC_P(a1, b4) + MPC_P(a2, b3) + MPC_P(a3, b2) + MPC_P(a4, b1),
+		MPC_P(a2, b4) + MPC_P(a3, b3) + MPC_P(a4, b2),
+		MPC_P(a3, b4) + MPC_P(a4, b3),
+		MPC_P(a4, b4));
 }
 
+/* Squaring: the same columns, each cross product a_i a_j (i != j) once, doubled. */
 static inline __attribute__((__always_inline__)) void mpc_fe_sqr_inner(uint64_t *r, const uint64_t *a)
 {
-	const uint64_t M = MPC_FE_M52;
 	uint64_t a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3], a4 = a[4];
-	uint64_t d0 = a0 * 2, d1 = a1 * 2, d2 = a2 * 2, d3 = a3 * 2;
-	uint64_t t3, t4, tx, r0, r1, r2;
-	mpc_u128 c, d;
+	uint64_t w0 = 2 * a0, w1 = 2 * a1, w2 = 2 * a2, w3 = 2 * a3;
 
-	d = (mpc_u128)a4 * a4;
-	c = (mpc_u128)d0 * a3 + (mpc_u128)d1 * a2;
-	c += (mpc_u128)((uint64_t)d & M) * MPC_FE_R4;
-	d >>= 52;
-	t3 = (uint64_t)c & M;
-	c >>= 52;
-	c += (mpc_u128)d0 * a4 + (mpc_u128)d1 * a3 + (mpc_u128)a2 * a2;
-	c += (mpc_u128)(uint64_t)d * MPC_FE_R4;
-	t4 = (uint64_t)c & M;
-	c >>= 52;
-	tx = t4 >> 48;
-	t4 &= MPC_FE_M48;
-	d = c + (mpc_u128)d1 * a4 + (mpc_u128)d2 * a3;
-	c = (mpc_u128)a0 * a0 + (mpc_u128)((uint64_t)d & M) * MPC_FE_R4 +
-	    (mpc_u128)tx * MPC_FE_R;
-	d >>= 52;
-	r0 = (uint64_t)c & M;
-	c >>= 52;
-	d += (mpc_u128)d2 * a4 + (mpc_u128)a3 * a3;
-	c += (mpc_u128)d0 * a1 + (mpc_u128)((uint64_t)d & M) * MPC_FE_R4;
-	d >>= 52;
-	r1 = (uint64_t)c & M;
-	c >>= 52;
-	d += (mpc_u128)d3 * a4;
-	c += (mpc_u128)d0 * a2 + (mpc_u128)a1 * a1 + (mpc_u128)((uint64_t)d & M) * MPC_FE_R4;
-	d >>= 52;
-	r2 = (uint64_t)c & M;
-	c >>= 52;
-	c += (mpc_u128)t3 + (mpc_u128)(uint64_t)d * MPC_FE_R4;
-	r[0] = r0;
-	r[1] = r1;
-	r[2] = r2;
-	r[3] = (uint64_t)c & M;
-	c >>= 52;
-	r[4] = t4 + (uint64_t)c;
+	MPC_FE_FOLD(r,
+		MPC_P(a0, a0),
+		MPC_P(w0, a1),
+		MPC_P(w0, a2) + MPC_P(a1, a1),
+		MPC_P(w0, a3) + MPC_P(w1, a2),
+		MPC_P(w0, a4) + MPC_P(w1, a3) + MPC_P(a2, a2),
+		MPC_P(w1, a4) + MPC_P(w2, a3),
+		MPC_P(w2, a4) + MPC_P(a3, a3),
+		MPC_P(w3, a4),
+		MPC_P(a4, a4));
 }
+
+#undef MPC_P
 
 /* Inline versions of the cheap operations for hot loops. */
 static inline void mpc_fe_add_inl(mpc_fe *r, const mpc_fe *a)
