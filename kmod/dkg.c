@@ -553,8 +553,11 @@ long mpcsign_ioc_dkg_finalize(void __user *uarg)
 		goto out;
 	err = mpc_dkg_participant_finalize(&s->st, cmsg2, a.cmsg2_len, &o, rd, rd_len, &e);
 	ret = dkg_errno(err, &e, &a.blame);
-	if (ret)
-		goto out;	/* the step-2 state stays: another cmsg2 may be tried */
+	if (ret) {
+		/* the spec: a state goes to one participant_finalize only */
+		session_end(s);
+		goto out;
+	}
 	/*
 	 * The recovery data goes out first: if the key store is full (or the
 	 * caller's buffers are bad) the share can still be re-created later
@@ -770,8 +773,9 @@ out:
 
 /*
  * Without the DKG mutex (a caller stuck in a user-memory fault under it must
- * not block system sleep): the PM notifier calls this with no ioctl that
- * makes secrets in flight (mpcsign_sleep_sem), so the counts are stable.
+ * not block system sleep): the PM notifier calls this once no ioctl that
+ * makes secrets is in flight and new ones are refused (pm.c), so the counts
+ * are stable.
  */
 unsigned int mpcsign_dkg_count(void)
 {

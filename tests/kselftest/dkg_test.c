@@ -392,11 +392,16 @@ TEST_F(chilldkg, faulty_coordinator_blamed)
 	EXPECT_EQ(-EPROTO, ret);
 	EXPECT_EQ(MPCSIGN_DKG_FAULTY_COORDINATOR, b.kind);
 	EXPECT_EQ(MPCSIGN_BLAME_NONE, b.participant);
-	/* the good certificate still works on the same session */
+	/* the state went to one finalize (the spec): the session has ended,
+	 * the good certificate cannot be tried on it any more */
 	self->d.cmsg2[64 + 3] ^= 1;
-	ASSERT_EQ(0, mpcsign_dkg_finalize(self->h, self->d.session[0], self->d.cmsg2,
+	EXPECT_EQ(-ENOENT, mpcsign_dkg_finalize(self->h, self->d.session[0], self->d.cmsg2,
+						self->d.cmsg2_len, &res, &b));
+	self->d.session[0] = 0;
+	/* the others, who got the good certificate, finish */
+	ASSERT_EQ(0, mpcsign_dkg_finalize(self->h, self->d.session[1], self->d.cmsg2,
 					  self->d.cmsg2_len, &res, &b));
-	self->d.key[0] = res.key;
+	self->d.key[1] = res.key;
 
 	/* a coordinator that tampers with cmsg1 (the summed commitment):
 	 * every participant's step 2 or the equality check catches it */
@@ -474,6 +479,9 @@ TEST_F(chilldkg, bad_inputs_refused)
 	EXPECT_EQ(-E2BIG, mpcsign_dkg_step1(self->h, self->d.hostkey[0], 2, 100000,
 					    (const uint8_t (*)[33])self->d.hostpubkeys, pmsg1,
 					    sizeof(pmsg1), &len, &session, &b));
+	/* refused before the protocol ran: nobody blamed (not participant 0) */
+	EXPECT_EQ(MPCSIGN_DKG_OK, b.kind);
+	EXPECT_EQ(MPCSIGN_BLAME_NONE, b.participant);
 	/* t above the max_threshold parameter (5 in the test VM) */
 	EXPECT_EQ(-E2BIG, mpcsign_dkg_step1(self->h, self->d.hostkey[0], 6, 7,
 					    (const uint8_t (*)[33])self->d.hostpubkeys, pmsg1,

@@ -410,7 +410,9 @@ struct mpcsign_dkg_step2 {
  *
  * FINALIZE (@session, @cmsg2) checks the certificate and, on success,
  * creates the key share in the key store (the share never leaves the
- * kernel), ends the session and returns the public results.  RECOVER
+ * kernel), ends the session and returns the public results; a certificate
+ * that fails its check ends the session too (one finalize per state, as the
+ * spec requires).  RECOVER
  * (@host_key, @recovery_data as input) re-creates the key share from the
  * host key and the recovery data.
  *
