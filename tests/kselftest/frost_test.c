@@ -389,7 +389,10 @@ TEST_F(frost, malformed_sign_inputs_refused)
 	EXPECT_EQ(-E2BIG, mpcsign_sign(self->h, r.nonce[0], &r.s, psig, &blame));
 	r.s.num_tweaks = 0;
 	r.s.num_signers = 1000000;
+	blame = 0;
 	EXPECT_EQ(-E2BIG, mpcsign_sign(self->h, r.nonce[0], &r.s, psig, &blame));
+	/* refused before the core ran: nobody is blamed (not "entry 0") */
+	EXPECT_EQ(MPCSIGN_BLAME_NONE, blame);
 	r.s.num_signers = 3;
 	r.s.msg_len = 1u << 30;
 	EXPECT_EQ(-E2BIG, mpcsign_sign(self->h, r.nonce[0], &r.s, psig, &blame));

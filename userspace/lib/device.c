@@ -176,8 +176,9 @@ int mpcsign_sign(struct mpcsign *h, uint32_t nonce_handle,
 	sg.msg_len = (uint32_t)s->msg_len;
 	memcpy(sg.aggnonce, s->aggnonce, 66);
 	ret = do_ioctl(h, MPCSIGN_IOC_SIGN, &sg);
+	/* the kernel reports a blame only when the core ran (detail != 0) */
 	if (blame)
-		*blame = sg.blame;
+		*blame = ret && sg.detail ? sg.blame : MPCSIGN_BLAME_NONE;
 	if (!ret)
 		memcpy(psig, sg.psig, 32);
 	return ret;

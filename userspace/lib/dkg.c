@@ -19,10 +19,21 @@ static int dev_ioctl(struct mpcsign *h, unsigned long cmd, void *arg)
 	return ioctl(fd, cmd, arg) < 0 ? -errno : 0;
 }
 
+/*
+ * The kernel fills the blame only when a protocol step ran; an ioctl refused
+ * before that leaves the zeroed input (kind 0): report "nobody", not
+ * participant 0.
+ */
 static void put_blame(struct mpcsign_dkg_blame *out, const struct mpcsign_dkg_blame *b)
 {
-	if (out)
-		*out = *b;
+	if (!out)
+		return;
+	*out = *b;
+	if (b->kind == MPCSIGN_DKG_OK) {
+		out->participant = MPCSIGN_BLAME_NONE;
+		out->participant2 = MPCSIGN_BLAME_NONE;
+		out->reason = 0;
+	}
 }
 
 size_t mpcsign_dkg_pmsg1_len(uint32_t n, uint32_t t)
