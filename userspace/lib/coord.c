@@ -91,21 +91,54 @@ int mpcsign_coord_nonce_agg(uint8_t aggnonce[66], const uint8_t (*pubnonces)[66]
 	return frost_errno(err);
 }
 
+/* libsecp256k1's context, made once (verification and tweaks need no randomness) */
+static secp256k1_context *secp_ctx(void)
+{
+	static secp256k1_context *ctx;
+
+	if (!ctx) {
+		secp256k1_context *c = secp256k1_context_create(SECP256K1_CONTEXT_VERIFY);
+
+		if (!c)
+			return NULL;
+		if (!__sync_bool_compare_and_swap(&ctx, NULL, c))
+			secp256k1_context_destroy(c);
+	}
+	return ctx;
+}
+
+/*
+ * The tweaked key by libsecp256k1 alone (BIP-445's tweak rules: a plain tweak
+ * adds t*G, an x-only one first takes the even-y point), so that the final
+ * check of mpcsign_coord_aggregate does not rest on our tweak code.
+ */
 int mpcsign_coord_session_pubkey(uint8_t pk32[32], const struct mpcsign_session *s)
 {
-	struct core_session c;
-	struct mpc_frost_tweak_ctx tc;
-	size_t b;
-	int ret;
+	secp256k1_context *ctx = secp_ctx();
+	secp256k1_xonly_pubkey x;
+	secp256k1_pubkey p;
+	uint32_t k;
 
-	ret = core_session(&c, s);
-	if (ret)
-		return ret;
-	if (mpc_frost_tweak_ctx_init(&tc, s->thresh_pk))
+	if (!pk32 || !s || !s->thresh_pk || (s->num_tweaks && !s->tweaks))
 		return -EINVAL;
-	if (s->num_tweaks && mpc_frost_tweak_ctx_apply_list(&tc, &c.tweaks, NULL, &b))
+	if (s->num_tweaks > MPCSIGN_MAX_TWEAKS)
+		return -E2BIG;
+	if (!ctx)
+		return -ENOMEM;
+	if (!secp256k1_ec_pubkey_parse(ctx, &p, s->thresh_pk, 33))
 		return -EINVAL;
-	mpc_frost_tweak_ctx_xonly_pk(pk32, &tc);
+	for (k = 0; k < s->num_tweaks; k++) {
+		if (s->tweak_xonly >> k & 1) {
+			if (!secp256k1_xonly_pubkey_from_pubkey(ctx, &x, NULL, &p) ||
+			    !secp256k1_xonly_pubkey_tweak_add(ctx, &p, &x, s->tweaks[k]))
+				return -EINVAL;
+		} else if (!secp256k1_ec_pubkey_tweak_add(ctx, &p, s->tweaks[k])) {
+			return -EINVAL;
+		}
+	}
+	if (!secp256k1_xonly_pubkey_from_pubkey(ctx, &x, NULL, &p))
+		return -EINVAL;
+	secp256k1_xonly_pubkey_serialize(ctx, pk32, &x);
 	return 0;
 }
 
@@ -137,7 +170,7 @@ int mpcsign_coord_aggregate(uint8_t sig[64], const struct mpcsign_session *s,
 	size_t i, b = MPC_FROST_NO_BLAME;
 	int ret, err;
 
-	if (!sig || !pubnonces || !psigs)
+	if (!sig || !s || !pubnonces || !psigs)
 		return -EINVAL;
 	if (blame)
 		*blame = MPCSIGN_BLAME_NONE;
@@ -165,20 +198,14 @@ int mpcsign_coord_aggregate(uint8_t sig[64], const struct mpcsign_session *s,
 int mpcsign_bip340_verify(const uint8_t sig[64], const uint8_t *msg, size_t msg_len,
 			  const uint8_t pk32[32])
 {
-	static secp256k1_context *ctx;
+	secp256k1_context *ctx = secp_ctx();
 	secp256k1_xonly_pubkey pk;
 	static const uint8_t empty[1];
 
 	if (!sig || !pk32 || (!msg && msg_len))
 		return -EINVAL;
-	if (!ctx) {
-		secp256k1_context *c = secp256k1_context_create(SECP256K1_CONTEXT_VERIFY);
-
-		if (!c)
-			return -ENOMEM;
-		if (!__sync_bool_compare_and_swap(&ctx, NULL, c))
-			secp256k1_context_destroy(c);
-	}
+	if (!ctx)
+		return -ENOMEM;
 	if (!secp256k1_xonly_pubkey_parse(ctx, &pk, pk32))
 		return -EBADMSG;
 	return secp256k1_schnorrsig_verify(ctx, sig, msg ? msg : empty, msg_len, &pk) ?
