@@ -54,16 +54,33 @@ void mpcsign_fill_info(struct mpcsign_info *info)
 		sizeof(info->module_version));
 }
 
-/* Bounds on the parameters themselves, so no size computation can overflow. */
+/*
+ * Bounds on the parameters themselves: no size computation can overflow,
+ * and no single ioctl or walk over a store (under its lock, or from the PM
+ * notifier) runs unboundedly long.  The core's work grows as u^2 for SIGN
+ * (u signers) and n^2 for a DKG step, without a scheduling point inside.
+ */
+#define MPCSIGN_CAP_SIGNERS	1024
+#define MPCSIGN_CAP_PARTICIPANTS 1024
+#define MPCSIGN_CAP_OBJECTS	65536	/* keys, nonces */
+#define MPCSIGN_CAP_HOST_KEYS	4096
+#define MPCSIGN_CAP_SESSIONS	1024
+
 static int mpcsign_check_limits(void)
 {
 	struct mpcsign_limits *l = &mpcsign_limits;
 
 	if (!l->max_keys || !l->max_nonces || l->max_signers < 1 ||
 	    !l->max_host_keys || !l->max_dkg_sessions || !l->max_threshold ||
-	    l->max_signers > 65536 || l->max_msg_len > (16u << 20) ||
-	    l->max_participants < 2 || l->max_participants > 65536) {
-		pr_err("module parameter out of range (max_signers and max_participants <= 65536, max_msg_len <= 16 MiB)\n");
+	    l->max_keys > MPCSIGN_CAP_OBJECTS || l->max_nonces > MPCSIGN_CAP_OBJECTS ||
+	    l->max_signers > MPCSIGN_CAP_SIGNERS || l->max_msg_len > (16u << 20) ||
+	    l->max_participants < 2 || l->max_participants > MPCSIGN_CAP_PARTICIPANTS ||
+	    l->max_threshold > MPCSIGN_CAP_PARTICIPANTS ||
+	    l->max_host_keys > MPCSIGN_CAP_HOST_KEYS ||
+	    l->max_dkg_sessions > MPCSIGN_CAP_SESSIONS) {
+		pr_err("module parameter out of range (max_keys, max_nonces <= %u; max_signers, max_participants, max_threshold <= %u; max_host_keys <= %u; max_dkg_sessions <= %u; max_msg_len <= 16 MiB; none 0)\n",
+		       MPCSIGN_CAP_OBJECTS, MPCSIGN_CAP_SIGNERS, MPCSIGN_CAP_HOST_KEYS,
+		       MPCSIGN_CAP_SESSIONS);
 		return -EINVAL;
 	}
 	return 0;
