@@ -587,8 +587,10 @@ long mpcsign_ioc_nonce_gen(void __user *uarg)
 	ng.size = sizeof(ng);
 	ret = mpcsign_copy_struct_out(uarg, usize, &ng, sizeof(ng));
 	mpcsign_audit(MPCSIGN_AUDIT_NONCE_GEN, ret, key->handle, ng.nonce_handle, NULL, 0);
-	if (ret && xa_erase(&mpcsign_nonces, ng.nonce_handle) == nonce)
-		goto out;		/* the caller never learnt the handle: drop it */
+	/* the caller never learnt the handle: drop it, if it is still ours (a
+	 * guesser may have taken it, and its handle may even be reused since) */
+	if (ret && xa_cmpxchg(&mpcsign_nonces, ng.nonce_handle, nonce, NULL, 0) == nonce)
+		goto out;
 	nonce = NULL;			/* published (or already taken by a guesser) */
 out:
 	if (nonce)
