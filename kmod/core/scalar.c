@@ -400,40 +400,54 @@ const mpc_scalar mpc_scalar_lambda = { {
 	0xA5261C028812645AULL, 0x5363AD4CC05C30E0ULL } };
 
 /*
- * GLV split: k = k1 + k2*lambda (mod n) with |k1|, |k2| < 2^128 as signed
- * numbers (k1 or k2 "negative" means close to n).  Lattice basis
- * (a1, b1), (a2, b2) of {(x, y): x + y*lambda = 0 mod n}:
- *   a1 = b2 = 0x3086d221a7d46bcde86c90e49284eb15
- *   -b1 = 0xe4437ed6010e88286f547fa90abfe4c3
- *   a2 = 0x114ca50f7a8e2f3f657c1108d9d44cfd8
- * c1 = round(b2*k/n), c2 = round(-b1*k/n) computed as round(k*g/2^384) with
- * g1 = round(2^384*b2/n), g2 = round(2^384*(-b1)/n); k2 = -(c1*b1 + c2*b2).
+ * GLV split (Gallant, Lambert, Vanstone, CRYPTO 2001; the rounding method of
+ * Hankerson, Menezes, Vanstone, "Guide to ECC", 3.5): k = k1 + k2 lambda
+ * (mod n) with k1, k2 of at most ~128 bits in absolute value ("negative"
+ * meaning close to n).  The vectors v1 = (a1, b1), v2 = (a2, b2) are a short
+ * basis of the lattice {(x, y) : x + y lambda = 0 (mod n)}:
+ *   a1 =  0x3086d221a7d46bcde86c90e49284eb15    b1 = -0xe4437ed6010e88286f547fa90abfe4c3
+ *   a2 = 0x114ca50f7a8e2f3f657c1108d9d44cfd8    b2 = a1
+ * With c1 = round(b2 k / n) and c2 = round(-b1 k / n), (k, 0) - c1 v1 - c2 v2
+ * is a short vector of the coset of (k, 0):
+ *   k1 = k - c1 a1 - c2 a2,   k2 = -c1 b1 - c2 b2.
+ * The divisions by n are multiplications by round(2^384 b2 / n) and
+ * round(2^384 (-b1) / n) followed by a rounded shift by 384, which is exact
+ * enough here (the error changes c by at most 1, the vector stays short).
+ * k1 and k2 are computed independently (not k1 = k - lambda k2), so the
+ * test's check k1 + lambda k2 = k also checks the basis.
  */
 void mpc_scalar_split_lambda(mpc_scalar *k1, mpc_scalar *k2, const mpc_scalar *k)
 {
-	static const mpc_scalar g1 = { {
+	static const mpc_scalar round_b2_over_n = { {	/* 2^384 b2 / n */
 		0xE893209A45DBB031ULL, 0x3DAA8A1471E8CA7FULL,
 		0xE86C90E49284EB15ULL, 0x3086D221A7D46BCDULL } };
-	static const mpc_scalar g2 = { {
+	static const mpc_scalar round_nb1_over_n = { {	/* 2^384 (-b1) / n */
 		0x1571B4AE8AC47F71ULL, 0x221208AC9DF506C6ULL,
 		0x6F547FA90ABFE4C4ULL, 0xE4437ED6010E8828ULL } };
-	static const mpc_scalar minus_b1 = { {
+	static const mpc_scalar basis_a1 = { {	/* = b2 */
+		0xE86C90E49284EB15ULL, 0x3086D221A7D46BCDULL, 0, 0 } };
+	static const mpc_scalar basis_a2 = { {
+		0x57C1108D9D44CFD8ULL, 0x14CA50F7A8E2F3F6ULL, 1, 0 } };
+	static const mpc_scalar basis_nb1 = { {	/* -b1 */
 		0x6F547FA90ABFE4C3ULL, 0xE4437ED6010E8828ULL, 0, 0 } };
-	static const mpc_scalar minus_b2 = { {	/* n - b2 */
-		0xD765CDA83DB1562CULL, 0x8A280AC50774346DULL,
-		0xFFFFFFFFFFFFFFFEULL, 0xFFFFFFFFFFFFFFFFULL } };
-	mpc_scalar c1, c2, t, kk = *k;	/* k may alias k1 or k2 */
+	mpc_scalar q1, q2, x, y, in = *k;	/* k may alias k1 or k2 */
 
-	sc_mul_shift384(&c1, &kk, &g1);
-	sc_mul_shift384(&c2, &kk, &g2);
-	mpc_scalar_mul(&c1, &c1, &minus_b1);
-	mpc_scalar_mul(&c2, &c2, &minus_b2);
-	mpc_scalar_add(k2, &c1, &c2);
-	mpc_scalar_mul(&t, k2, &mpc_scalar_lambda);
-	mpc_scalar_negate(&t, &t);
-	mpc_scalar_add(k1, &t, &kk);
-	memzero_explicit(&kk, sizeof(kk));
-	memzero_explicit(&c1, sizeof(c1));
-	memzero_explicit(&c2, sizeof(c2));
-	memzero_explicit(&t, sizeof(t));
+	sc_mul_shift384(&q1, &in, &round_b2_over_n);	/* c1 */
+	sc_mul_shift384(&q2, &in, &round_nb1_over_n);	/* c2 */
+	/* k2 = c1 (-b1) - c2 b2 */
+	mpc_scalar_mul(&x, &q1, &basis_nb1);
+	mpc_scalar_mul(&y, &q2, &basis_a1);
+	mpc_scalar_negate(&y, &y);
+	mpc_scalar_add(k2, &x, &y);
+	/* k1 = k - c1 a1 - c2 a2 */
+	mpc_scalar_mul(&x, &q1, &basis_a1);
+	mpc_scalar_mul(&y, &q2, &basis_a2);
+	mpc_scalar_add(&x, &x, &y);
+	mpc_scalar_negate(&x, &x);
+	mpc_scalar_add(k1, &in, &x);
+	memzero_explicit(&in, sizeof(in));
+	memzero_explicit(&q1, sizeof(q1));
+	memzero_explicit(&q2, sizeof(q2));
+	memzero_explicit(&x, sizeof(x));
+	memzero_explicit(&y, sizeof(y));
 }
