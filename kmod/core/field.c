@@ -205,86 +205,95 @@ static void fe_sqr_n(mpc_fe *r, const mpc_fe *a, int n)
 }
 
 /*
- * a^(2^223 - 1) and the helpers x2 = a^3, x22 = a^(2^22-1), by an addition
- * chain (1, 2, 3, 6, 9, 11, 22, 44, 88, 176, 220, 223 ones).
+ * Powers by fixed public exponents (inversion by Fermat, square root), read
+ * off the exponent's binary form as runs of ones and zeros:
+ *   p - 2     = 1^223 0 1^22 0^4 1 0 1^2 0 1
+ *   (p + 1)/4 = 1^223 0 1^22 0^4 1^2 0^2
+ * A run of k ones is a^(2^k - 1).  We first make the runs of 2^i ones
+ * (run[i] = run[i-1]^(2^(2^(i-1))) run[i-1]), then any k from the binary
+ * digits of k, and walk the exponent from the top: for each run of ones
+ * after the first, acc = acc^(2^(zeros before it + its length)) * a^(2^k - 1).
  */
-static void fe_pow_x223(mpc_fe *x223, mpc_fe *x22, mpc_fe *x2, const mpc_fe *a)
-{
-	mpc_fe x3, x6, x9, x11, x44, x88, x176, x220, t;
+#define FE_RUNS 8		/* run[7] has 128 ones */
 
-	mpc_fe_sqr(x2, a);
-	mpc_fe_mul(x2, x2, a);
-	mpc_fe_sqr(&x3, x2);
-	mpc_fe_mul(&x3, &x3, a);
-	fe_sqr_n(&t, &x3, 3);
-	mpc_fe_mul(&x6, &t, &x3);
-	fe_sqr_n(&t, &x6, 3);
-	mpc_fe_mul(&x9, &t, &x3);
-	fe_sqr_n(&t, &x9, 2);
-	mpc_fe_mul(&x11, &t, x2);
-	fe_sqr_n(&t, &x11, 11);
-	mpc_fe_mul(x22, &t, &x11);
-	fe_sqr_n(&t, x22, 22);
-	mpc_fe_mul(&x44, &t, x22);
-	fe_sqr_n(&t, &x44, 44);
-	mpc_fe_mul(&x88, &t, &x44);
-	fe_sqr_n(&t, &x88, 88);
-	mpc_fe_mul(&x176, &t, &x88);
-	fe_sqr_n(&t, &x176, 44);
-	mpc_fe_mul(&x220, &t, &x44);
-	fe_sqr_n(&t, &x220, 3);
-	mpc_fe_mul(x223, &t, &x3);
-	memzero_explicit(&x3, sizeof(x3));
-	memzero_explicit(&x6, sizeof(x6));
-	memzero_explicit(&x9, sizeof(x9));
-	memzero_explicit(&x11, sizeof(x11));
-	memzero_explicit(&x44, sizeof(x44));
-	memzero_explicit(&x88, sizeof(x88));
-	memzero_explicit(&x176, sizeof(x176));
-	memzero_explicit(&x220, sizeof(x220));
+struct fe_exp_run {
+	uint8_t ones;		/* a run of ones (>= 1) ... */
+	uint8_t zeros;		/* ... followed by zeros */
+};
+
+static void fe_make_runs(mpc_fe run[FE_RUNS], const mpc_fe *a)
+{
+	mpc_fe t;
+	int i;
+
+	run[0] = *a;
+	for (i = 1; i < FE_RUNS; i++) {
+		fe_sqr_n(&t, &run[i - 1], 1 << (i - 1));
+		mpc_fe_mul(&run[i], &t, &run[i - 1]);
+	}
 	memzero_explicit(&t, sizeof(t));
 }
+
+/* r = a^(2^k - 1), 1 <= k < 2^FE_RUNS, from the runs of 2^i ones */
+static void fe_ones(mpc_fe *r, const mpc_fe run[FE_RUNS], unsigned int k)
+{
+	int i, have = 0;
+
+	for (i = FE_RUNS - 1; i >= 0; i--) {
+		if (!(k >> i & 1))
+			continue;
+		if (!have) {
+			*r = run[i];
+			have = 1;
+		} else {
+			fe_sqr_n(r, r, 1 << i);
+			mpc_fe_mul(r, r, &run[i]);
+		}
+	}
+}
+
+static void fe_pow_runs(mpc_fe *r, const mpc_fe *a, const struct fe_exp_run *e, int n)
+{
+	mpc_fe run[FE_RUNS], acc, t;
+	int i;
+
+	fe_make_runs(run, a);
+	fe_ones(&acc, run, e[0].ones);
+	for (i = 1; i < n; i++) {
+		fe_sqr_n(&acc, &acc, e[i - 1].zeros + e[i].ones);
+		fe_ones(&t, run, e[i].ones);
+		mpc_fe_mul(&acc, &acc, &t);
+	}
+	fe_sqr_n(r, &acc, e[n - 1].zeros);
+	memzero_explicit(run, sizeof(run));
+	memzero_explicit(&acc, sizeof(acc));
+	memzero_explicit(&t, sizeof(t));
+}
+
+static const struct fe_exp_run fe_exp_p_minus_2[] = {
+	{ 223, 1 }, { 22, 4 }, { 1, 1 }, { 2, 1 }, { 1, 0 }
+};
+static const struct fe_exp_run fe_exp_sqrt[] = {
+	{ 223, 1 }, { 22, 4 }, { 2, 2 }
+};
 
 /* Fermat inversion a^(p-2); constant time.  Kept as a cross-check for safegcd. */
 void mpc_fe_inv_fermat(mpc_fe *r, const mpc_fe *a)
 {
-	mpc_fe x223, x22, x2, t;
-
-	fe_pow_x223(&x223, &x22, &x2, a);
-	/* p-2 = [223 ones] 0 [22 ones] 0000 1 0 11 0 1 */
-	fe_sqr_n(&t, &x223, 23);
-	mpc_fe_mul(&t, &t, &x22);
-	fe_sqr_n(&t, &t, 5);
-	mpc_fe_mul(&t, &t, a);
-	fe_sqr_n(&t, &t, 3);
-	mpc_fe_mul(&t, &t, &x2);
-	fe_sqr_n(&t, &t, 2);
-	mpc_fe_mul(r, &t, a);
-	memzero_explicit(&x223, sizeof(x223));
-	memzero_explicit(&x22, sizeof(x22));
-	memzero_explicit(&x2, sizeof(x2));
-	memzero_explicit(&t, sizeof(t));
+	fe_pow_runs(r, a, fe_exp_p_minus_2, (int)(sizeof(fe_exp_p_minus_2) / sizeof(fe_exp_p_minus_2[0])));
 }
 
 int mpc_fe_sqrt(mpc_fe *r, const mpc_fe *a)
 {
-	mpc_fe x223, x22, x2, t, c;
+	mpc_fe t, c;
 	int ok;
 
-	/* (p+1)/4 = [223 ones] 0 [22 ones] 0000 11 00 */
-	fe_pow_x223(&x223, &x22, &x2, a);
-	fe_sqr_n(&t, &x223, 23);
-	mpc_fe_mul(&t, &t, &x22);
-	fe_sqr_n(&t, &t, 6);
-	mpc_fe_mul(&t, &t, &x2);
-	fe_sqr_n(&t, &t, 2);
+	/* a^((p+1)/4) is a square root of a if a has one (p = 3 mod 4) */
+	fe_pow_runs(&t, a, fe_exp_sqrt, (int)(sizeof(fe_exp_sqrt) / sizeof(fe_exp_sqrt[0])));
 	mpc_fe_sqr(&c, &t);
 	ok = mpc_fe_equal(&c, a);
 	mpc_fe_normalize(&t);
 	*r = t;
-	memzero_explicit(&x223, sizeof(x223));
-	memzero_explicit(&x22, sizeof(x22));
-	memzero_explicit(&x2, sizeof(x2));
 	memzero_explicit(&t, sizeof(t));
 	memzero_explicit(&c, sizeof(c));
 	return ok;
