@@ -314,6 +314,89 @@ static void test_misc(void)
 	test_report(ok, "group: generator, negation, infinity, cmov, batch affine conversion");
 }
 
+/* x += d (big-endian 256-bit, small d of either sign, no wrap in use) */
+static void be_add_small(uint8_t x[32], long d)
+{
+	long carry = d;
+	int i;
+
+	for (i = 31; i >= 0 && carry; i--) {
+		long t = (long)x[i] + carry;
+
+		x[i] = (uint8_t)(t & 0xff);
+		carry = (t - (t & 0xff)) / 256;
+	}
+}
+
+/*
+ * Points whose x lies in [n, p) (valid field elements above the group
+ * order: a BIP340 key or an R can have one) and x just below p, explicitly:
+ * every x of the two ranges, as x-only and compressed (both prefixes),
+ * parsed by us and by libsecp256k1 (same verdict, same point), and for the
+ * valid ones k*P by ecmult and ecmult_const against
+ * secp256k1_ec_pubkey_tweak_mul.  x = p - 1 and x >= p are in the ranges.
+ */
+static void test_x_edges(void)
+{
+	static const uint8_t N_B32[32] = {
+		0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+		0xFF, 0xFE, 0xBA, 0xAE, 0xDC, 0xE6, 0xAF, 0x48, 0xA0, 0x3B, 0xBF, 0xD2, 0x5E, 0x8C,
+		0xD0, 0x36, 0x41, 0x41
+	};
+	int ok = 1, valid = 0, tested = 0, r, range;
+
+	for (range = 0; range < 2; range++) {
+		for (r = 0; r < 1000; r++) {
+			uint8_t x[32], c33[33], ours[33], theirs[33], tw[32];
+			secp256k1_xonly_pubkey xo;
+			secp256k1_pubkey pk;
+			mpc_ge g, h;
+			mpc_gej j, res;
+			mpc_scalar k;
+			int a, b, pre;
+
+			/* range 0: x = n + r; range 1: x = p + 1 - r (p + 1 down to p - 998) */
+			memcpy(x, range ? P_B32 : N_B32, 32);
+			be_add_small(x, range ? 1 - r : r);
+			tested++;
+			a = mpc_ge_set_xonly(&g, x);
+			b = secp256k1_xonly_pubkey_parse(ctx, &xo, x);
+			ok &= a == b;
+			if (a && b) {
+				valid++;
+				ok &= mpc_ge_serialize_xonly(ours, &g) && !memcmp(ours, x, 32);
+			}
+			for (pre = 2; pre <= 3; pre++) {
+				c33[0] = (uint8_t)pre;
+				memcpy(c33 + 1, x, 32);
+				a = mpc_ge_parse_compressed(&h, c33);
+				b = secp256k1_ec_pubkey_parse(ctx, &pk, c33, 33);
+				ok &= a == b;
+				if (!(a && b))
+					continue;
+				ser_secp(theirs, &pk);
+				ok &= mpc_ge_serialize_compressed(ours, &h) && !memcmp(ours, theirs, 33);
+				/* k*P both ways against tweak_mul */
+				rand_seckey(tw);
+				mpc_scalar_set_b32_seckey(&k, tw);
+				ok &= secp256k1_ec_pubkey_tweak_mul(ctx, &pk, tw);
+				ser_secp(theirs, &pk);
+				mpc_gej_set_ge(&j, &h);
+				mpc_ecmult(&res, &j, &k, NULL);
+				ser_gej(ours, &res);
+				ok &= !memcmp(ours, theirs, 33);
+				mpc_ecmult_const(&res, &h, &k);
+				ser_gej_ct(ours, &res);
+				ok &= !memcmp(ours, theirs, 33);
+			}
+		}
+	}
+	/* about half of the x have a point; both ranges must have some */
+	ok &= valid > 600 && valid < 1400;
+	test_report(ok, "group: %d x in [n, n+1000) and (p-999 .. p+1], %d on the curve: parse, serialize and k*P agree with libsecp256k1",
+		    tested, valid);
+}
+
 int main(void)
 {
 	long n = iters();
@@ -325,6 +408,7 @@ int main(void)
 	}
 	test_rand_seed(0x6e0);
 	test_misc();
+	test_x_edges();
 	test_parse(n);
 	test_add(n);
 	mpc_ecmult_exit();
