@@ -107,11 +107,13 @@ int mpc_bip340_sign(uint8_t sig64[64], const uint8_t *msg, size_t msglen,
 	mpc_scalar k, e, ed, s, one;
 	mpc_gej rj;
 	mpc_ge r;
-	int i, kzero, odd;
+	int i, kzero, dzero, odd;
 	uint8_t m;
 
 	if (!aux32)
 		aux32 = zero32;
+	/* a wiped or never-made keypair (d = 0) signs nothing; ct in d */
+	dzero = mpc_scalar_is_zero(&kp->d);
 	/* t = bytes(d) xor hash_aux(a) */
 	mpc_tagged_hash(rand, TAG_AUX, sizeof(TAG_AUX) - 1, aux32, 32);
 	mpc_scalar_get_b32(t, &kp->d);
@@ -145,7 +147,7 @@ int mpc_bip340_sign(uint8_t sig64[64], const uint8_t *msg, size_t msglen,
 	mpc_scalar_get_b32(sig64 + 32, &s);
 
 	/* on failure the signature is all zero */
-	m = flag_mask8(!kzero);
+	m = flag_mask8(!(kzero | dzero));
 	for (i = 0; i < 64; i++)
 		sig64[i] &= m;
 
@@ -156,7 +158,7 @@ int mpc_bip340_sign(uint8_t sig64[64], const uint8_t *msg, size_t msglen,
 	mpc_scalar_clear(&ed);
 	mpc_gej_clear(&rj);
 	mpc_ge_clear(&r);
-	return !kzero;
+	return !(kzero | dzero);
 }
 
 int mpc_bip340_verify(const uint8_t sig64[64], const uint8_t *msg, size_t msglen,

@@ -426,6 +426,16 @@ static void test_invalid_keys(void)
 			TEST_FAIL("mpc_bip340_pubkey accepted invalid key %d", i);
 			ok = 0;
 		}
+		/* the wiped keypair signs nothing (all-zero output, 0) */
+		{
+			uint8_t sig[64], z64[64] = { 0 };
+
+			memset(sig, 0x55, sizeof(sig));
+			if (mpc_bip340_sign(sig, zero, 32, &kp, NULL) != 0 || memcmp(sig, z64, 64)) {
+				TEST_FAIL("a wiped keypair (invalid key %d) signed", i);
+				ok = 0;
+			}
+		}
 	}
 	/* n - 1 is valid: its key is G's x (n-1 = -1 and -G has the same x) */
 	sub_small(sk, order_n, 1);
