@@ -25,8 +25,16 @@ KDIR ?= /lib/modules/$(KVER)/build
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 # The core is built the way the kernel builds it (-O2, no SSE, no strict aliasing),
 # so userspace tests and benchmarks measure the code the module runs.
+# Code generation as in the module (Debian 6.1's kbuild flags that change the code of
+# plain C: zeroed locals, stack protector, no jump tables, wrapping overflow, byte
+# alignment of jumps and loops).  Left out: -mcmodel=kernel and the retpoline /
+# return thunks (-mindirect-branch, -mfunction-return=thunk-extern), which need
+# the kernel's thunks; the kernel patches them to plain jumps and returns where the
+# CPU does not need them.
 CORE_CFLAGS := -O2 -g -fno-strict-aliasing -fno-common -mno-sse -mno-mmx -mno-sse2 -mno-avx \
-	-mno-red-zone -fno-asynchronous-unwind-tables $(WARN) -Wno-missing-prototypes \
+	-mno-red-zone -fno-asynchronous-unwind-tables -fno-strict-overflow -fno-jump-tables \
+	-ftrivial-auto-var-init=zero -fstack-protector-strong -falign-jumps=1 -falign-loops=1 \
+	$(WARN) -Wno-missing-prototypes \
 	'-Dnoinline=__attribute__((__noinline__))' '-Dalways_inline=__attribute__((__always_inline__))'
 USER_CFLAGS := -O2 -g -fPIC $(WARN) -Iinclude/uapi -Ikmod -Iuserspace/lib -Itests/common
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -55,6 +63,8 @@ NL_LIBS := $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null)
 SECP_LIBS := -lsecp256k1
 
 KSFT_DIR := $(O)/ksft-harness
+
+.SECONDARY:	# keep the sanitizer objects between builds
 
 .PHONY: all deps module userspace tests check unit-tests ct-tests vm-tests demo bench clean \
 	module-w1 install
