@@ -236,10 +236,35 @@ TEST_F(chilldkg, dkg_2_of_3_then_sign)
 {
 	const uint32_t ids[] = { 0, 2 }, ids2[] = { 1, 0 }, all[] = { 2, 1, 0 };
 
+	struct mpcsign_dkg_public pub;
+	struct mpcsign_dkg_blame b;
+	uint8_t pubs[3][33], hpks[3][33];
+
 	ASSERT_EQ(0, full_dkg(self->h, &self->d, 2, 3));
 	EXPECT_EQ(0, frost_sign(self->h, &self->d, ids, 2));
 	EXPECT_EQ(0, frost_sign(self->h, &self->d, ids2, 2));
 	EXPECT_EQ(0, frost_sign(self->h, &self->d, all, 3));
+
+	/* coordinator_recover: the public output again, from the recovery data */
+	memset(&pub, 0, sizeof(pub));
+	pub.pubshares = &pubs[0][0];
+	pub.pubshares_cap = sizeof(pubs);
+	pub.hostpubkeys = &hpks[0][0];
+	pub.hostpubkeys_cap = sizeof(hpks);
+	ASSERT_EQ(0, mpcsign_dkg_coord_recover(self->d.rd, self->d.rd_len, &pub, &b));
+	EXPECT_EQ(2, pub.t);
+	EXPECT_EQ(3, pub.n);
+	EXPECT_EQ(0, memcmp(pub.thresh_pk, self->d.thresh_pk, 33));
+	EXPECT_EQ(0, memcmp(pubs, self->d.pubshares, sizeof(pubs)));
+	EXPECT_EQ(0, memcmp(hpks, self->d.hostpubkeys, sizeof(hpks)));
+	pub.pubshares_cap = 33;
+	EXPECT_EQ(-ENOSPC, mpcsign_dkg_coord_recover(self->d.rd, self->d.rd_len, &pub, &b));
+	pub.pubshares_cap = sizeof(pubs);
+	EXPECT_EQ(-EILSEQ, mpcsign_dkg_coord_recover(self->d.rd, self->d.rd_len - 1, &pub, &b));
+	/* a flipped byte in a commitment: the data no longer checks out */
+	self->d.rd[4 + 5] ^= 1;
+	EXPECT_NE(0, mpcsign_dkg_coord_recover(self->d.rd, self->d.rd_len, &pub, &b));
+	self->d.rd[4 + 5] ^= 1;
 }
 
 TEST_F(chilldkg, dkg_3_of_5_then_sign)

@@ -488,3 +488,36 @@ out:
 	free(o.pubshares);
 	return ret;
 }
+
+int mpcsign_dkg_coord_recover(const uint8_t *recovery_data, size_t recovery_data_len,
+			      struct mpcsign_dkg_public *out, struct mpcsign_dkg_blame *blame)
+{
+	struct mpc_dkg_error e = { MPC_DKG_NOBODY, MPC_DKG_NOBODY, 0 };
+	struct mpc_dkg_output o;
+	struct mpc_dkg_params p;
+	uint32_t n, t;
+	int ret;
+
+	put_blame(blame, &(struct mpcsign_dkg_blame){ 0 });
+	if (!recovery_data || !out || (out->pubshares_cap && !out->pubshares) ||
+	    (out->hostpubkeys_cap && !out->hostpubkeys))
+		return -EINVAL;
+	if (!mpc_dkg_recovery_data_dims(recovery_data, recovery_data_len, &n, &t))
+		return -EILSEQ;
+	if (out->pubshares_cap < (size_t)n * 33 ||
+	    (out->hostpubkeys && out->hostpubkeys_cap < (size_t)n * 33))
+		return -ENOSPC;
+	memset(&o, 0, sizeof(o));
+	o.pubshares = out->pubshares;
+	o.pubshares_len = (size_t)n * 33;
+	ret = coord_errno(mpc_dkg_coordinator_recover(&o, &p, recovery_data, recovery_data_len,
+						      &e), &e, blame);
+	if (ret)
+		return ret;
+	out->n = p.n;
+	out->t = p.t;
+	memcpy(out->thresh_pk, o.thresh_pk, 33);
+	if (out->hostpubkeys)
+		memcpy(out->hostpubkeys, p.hostpubkeys, (size_t)n * 33);
+	return 0;
+}

@@ -205,6 +205,24 @@ int mpcsign_dkg_coord_finalize(struct mpcsign_dkg_coord *c, const uint8_t (*pmsg
  * offset i * mpcsign_dkg_cinv_len(n). */
 int mpcsign_dkg_coord_investigate(struct mpcsign_dkg_coord *c, const uint8_t *const *pmsgs1,
 				  const size_t *lens, uint8_t **cinvs, size_t *cinvs_len);
+/*
+ * coordinator_recover: the public output of a DKG from its recovery data
+ * alone (a coordinator that lost its state, or anyone checking a backup):
+ * t, n, the threshold key and, into caller buffers of at least 33n bytes,
+ * the n public shares and (hostpubkeys may be NULL) the n host public keys.
+ * -EILSEQ for recovery data of no valid shape, -ENOSPC for small buffers,
+ * -EPROTO/-EBADMSG (with *blame) when the data does not check out.
+ */
+struct mpcsign_dkg_public {
+	uint32_t t, n;				/* out */
+	uint8_t thresh_pk[33];			/* out */
+	uint8_t *pubshares;			/* in: buffer; out: n x 33 bytes */
+	size_t pubshares_cap;
+	uint8_t *hostpubkeys;			/* in: buffer or NULL; out: n x 33 */
+	size_t hostpubkeys_cap;
+};
+int mpcsign_dkg_coord_recover(const uint8_t *recovery_data, size_t recovery_data_len,
+			      struct mpcsign_dkg_public *out, struct mpcsign_dkg_blame *blame);
 /* Verify the n recovery acks (64 bytes each) for recovery data. */
 int mpcsign_dkg_acks_verify(const uint8_t *recovery_data, size_t recovery_data_len,
 			    const uint8_t (*acks)[64], uint32_t n,
