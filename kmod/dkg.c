@@ -11,8 +11,12 @@
  * public recovery data.
  *
  * Locking: one mutex, mpcsign_dkg_lock, guards both xarrays and every
- * object in them for the whole of each ioctl.  DKG is rare and
- * interactive; serialising it keeps the state machine simple.
+ * object in them.  DKG is rare and interactive; serialising it keeps the
+ * state machine simple.  The mutex is never held across user-memory access
+ * (a caller stalled in a page fault would stall every other caller) nor
+ * while waiting for randomness: inputs are copied in before it is taken
+ * (sized from the session by session_dims(), re-checked under the mutex),
+ * outputs are copied out after it is dropped.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -169,7 +173,7 @@ static long host_key_create(struct mpcsign_host_key *k, bool import)
 
 	if (mpcsign_nhostkeys >= mpcsign_limits.max_host_keys)
 		return -ENOSPC;
-	hk = kzalloc(sizeof(*hk), GFP_KERNEL);
+	hk = kzalloc(sizeof(*hk), GFP_KERNEL_ACCOUNT);
 	if (!hk)
 		return -ENOMEM;
 	hk->obj.owner = current_uid();
@@ -327,6 +331,39 @@ static void session_end(struct mpcsign_dkg_session *s)
 	session_free(s);
 }
 
+/*
+ * The n and t of a session in the given stage, looked up under the mutex
+ * and released again: the caller sizes and copies its input from user
+ * memory without holding the mutex, then takes it again and re-checks.
+ */
+static int session_dims(u32 handle, u32 stage, u32 *n, u32 *t)
+{
+	struct mpcsign_dkg_session *s;
+	int ret;
+
+	mutex_lock(&mpcsign_dkg_lock);
+	s = session_get(handle, &ret);
+	if (s) {
+		ret = s->stage == stage ? 0 : -EALREADY;
+		*n = s->n;
+		*t = s->t;
+	}
+	mutex_unlock(&mpcsign_dkg_lock);
+	return ret;
+}
+
+/* Under the mutex again: the session, if it is still in that stage. */
+static struct mpcsign_dkg_session *session_get_stage(u32 handle, u32 stage, int *err)
+{
+	struct mpcsign_dkg_session *s = session_get(handle, err);
+
+	if (s && s->stage != stage) {
+		*err = -EALREADY;
+		return NULL;
+	}
+	return s;
+}
+
 long mpcsign_ioc_dkg_step1(void __user *uarg)
 {
 	struct mpcsign_dkg_step1 a;
@@ -358,10 +395,13 @@ long mpcsign_ioc_dkg_step1(void __user *uarg)
 		return err;
 	ret = -ENOMEM;
 	pmsg1 = kvmalloc(pmsg1_len, GFP_KERNEL);
-	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
 	if (!pmsg1 || !s)
 		goto out_nolock;
 	blame_none(&a.blame);
+	ret = get_random_bytes_wait(rnd, sizeof(rnd));	/* may wait: before the mutex */
+	if (ret)
+		goto out_nolock;
 
 	mutex_lock(&mpcsign_dkg_lock);
 	hk = hostkey_get(a.host_key, &ret);
@@ -379,9 +419,6 @@ long mpcsign_ioc_dkg_step1(void __user *uarg)
 	p.hostpubkeys = hostpubkeys;
 	p.n = a.n;
 	p.t = a.t;
-	ret = get_random_bytes_wait(rnd, sizeof(rnd));
-	if (ret)
-		goto out;
 	err = mpc_dkg_participant_step1(&s->st, pmsg1, pmsg1_len, hk->seckey, &p, rnd, &e);
 	memzero_explicit(rnd, sizeof(rnd));
 	ret = dkg_errno(err, &e, &a.blame);
@@ -402,10 +439,6 @@ long mpcsign_ioc_dkg_step1(void __user *uarg)
 	s->n = a.n;
 	a.session = s->obj.handle;
 	a.pmsg1_len = pmsg1_len;
-	if (copy_to_user(u64_to_user_ptr(a.pmsg1), pmsg1, pmsg1_len)) {
-		session_end(s);
-		ret = -EFAULT;
-	}
 	s = NULL;
 out:
 	mutex_unlock(&mpcsign_dkg_lock);
@@ -414,10 +447,10 @@ out_nolock:
 		mpc_dkg_pstate_clear(&s->st);
 		kfree_sensitive(s);
 	}
-	kvfree(pmsg1);
-	kvfree(hostpubkeys);
+	/* user memory only after the unlock */
 	a.size = sizeof(a);
-	if (mpcsign_copy_struct_out(uarg, usize, &a, sizeof(a)) && !ret) {
+	if (!ret && (copy_to_user(u64_to_user_ptr(a.pmsg1), pmsg1, pmsg1_len) ||
+		     mpcsign_copy_struct_out(uarg, usize, &a, sizeof(a)))) {
 		/* the caller never learnt the session handle: end it */
 		mutex_lock(&mpcsign_dkg_lock);
 		s = xa_load(&mpcsign_sessions, a.session);
@@ -425,7 +458,12 @@ out_nolock:
 			session_end(s);
 		mutex_unlock(&mpcsign_dkg_lock);
 		ret = -EFAULT;
+	} else if (ret && mpcsign_copy_struct_out(uarg, usize, &a, sizeof(a))) {
+		ret = -EFAULT;
 	}
+	memzero_explicit(rnd, sizeof(rnd));
+	kvfree(pmsg1);
+	kvfree(hostpubkeys);
 	return ret;
 }
 
@@ -437,6 +475,7 @@ long mpcsign_ioc_dkg_step2(void __user *uarg)
 	struct mpc_dkg_error e = { MPC_DKG_NOBODY, MPC_DKG_NOBODY, 0 };
 	u8 *cmsg1, aux[32];
 	long usize;
+	u32 n, t;
 	int ret, err;
 
 	usize = mpcsign_copy_struct_in(&a, sizeof(a), MPCSIGN_DKG_STEP2_SIZE_VER0, uarg, 0);
@@ -445,18 +484,25 @@ long mpcsign_ioc_dkg_step2(void __user *uarg)
 	if (memchr_inv(a.pmsg2, 0, sizeof(a.pmsg2)) || memchr_inv(&a.blame, 0, sizeof(a.blame)) ||
 	    memchr_inv(a.reserved, 0, sizeof(a.reserved)))
 		return -EINVAL;
-	cmsg1 = copy_in(a.cmsg1, a.cmsg1_len,
-			mpc_dkg_cmsg1_len(mpcsign_limits.max_participants,
-					  mpcsign_limits.max_participants), &err);
+	blame_none(&a.blame);
+	/* the session's cmsg1 size bounds the copy (not the module's limits) */
+	ret = session_dims(a.session, DKG_STAGE_STEP1, &n, &t);
+	if (ret)
+		return ret;
+	cmsg1 = copy_in(a.cmsg1, a.cmsg1_len, mpc_dkg_cmsg1_len(n, t), &err);
+	if (err == -E2BIG) {
+		/* longer than this session's cmsg1: malformed, as the core says */
+		a.blame.kind = MPCSIGN_DKG_INVALID_ARG;
+		err = -EINVAL;
+		a.size = sizeof(a);
+		if (mpcsign_copy_struct_out(uarg, usize, &a, sizeof(a)))
+			err = -EFAULT;
+	}
 	if (err)
 		return err;
-	blame_none(&a.blame);
 	mutex_lock(&mpcsign_dkg_lock);
-	s = session_get(a.session, &ret);
+	s = session_get_stage(a.session, DKG_STAGE_STEP1, &ret);
 	if (!s)
-		goto out;
-	ret = -EALREADY;
-	if (s->stage != DKG_STAGE_STEP1)
 		goto out;
 	hk = hostkey_get(s->host_key, &ret);
 	if (!hk)
@@ -481,7 +527,11 @@ out:
 	return ret;
 }
 
-/* Put a DKG / recovery result into the key store and fill the output. */
+/*
+ * Put a DKG / recovery result into the key store and fill the output.
+ * Called without the DKG mutex (it copies to user memory); the key store
+ * has its own locking.
+ */
 static int output_to_key(struct mpcsign_dkg_output *a, struct mpc_dkg_output *o,
 			 u32 my_id, u32 t, u32 n)
 {
@@ -521,6 +571,7 @@ long mpcsign_ioc_dkg_finalize(void __user *uarg)
 	u8 *cmsg2 = NULL, *rd = NULL;
 	size_t rd_len;
 	long usize;
+	u32 n, t, my_id = 0;
 	int ret, err;
 
 	usize = mpcsign_copy_struct_in(&a, sizeof(a), MPCSIGN_DKG_OUTPUT_SIZE_VER0, uarg, 0);
@@ -528,36 +579,41 @@ long mpcsign_ioc_dkg_finalize(void __user *uarg)
 		return usize;
 	if (a.host_key || output_args_check(&a))
 		return -EINVAL;
-	mutex_lock(&mpcsign_dkg_lock);
-	s = session_get(a.session, &ret);
-	if (!s)
-		goto out;
-	ret = -EALREADY;
-	if (s->stage != DKG_STAGE_STEP2)
-		goto out;
-	rd_len = mpc_dkg_recovery_data_len(s->n, s->t);
+	/* sizes from the session, user memory read without the mutex */
+	ret = session_dims(a.session, DKG_STAGE_STEP2, &n, &t);
+	if (ret)
+		goto out_nolock;
+	rd_len = mpc_dkg_recovery_data_len(n, t);
 	ret = -ENOSPC;
-	if (a.recovery_data_len < rd_len || a.pubshares_len < (u64)s->n * MPCSIGN_POINT_LEN)
-		goto out;
+	if (a.recovery_data_len < rd_len || a.pubshares_len < (u64)n * MPCSIGN_POINT_LEN)
+		goto out_nolock;
 	ret = -EINVAL;
-	if (a.cmsg2_len != mpc_dkg_cmsg2_len(s->n))
-		goto out;
+	if (a.cmsg2_len != mpc_dkg_cmsg2_len(n))
+		goto out_nolock;
 	cmsg2 = copy_in(a.cmsg2, a.cmsg2_len, a.cmsg2_len, &ret);
 	if (ret)
-		goto out;
+		goto out_nolock;
 	ret = -ENOMEM;
 	rd = kvmalloc(rd_len, GFP_KERNEL);
-	o.pubshares_len = (size_t)s->n * MPCSIGN_POINT_LEN;
+	o.pubshares_len = (size_t)n * MPCSIGN_POINT_LEN;
 	o.pubshares = kvmalloc(o.pubshares_len, GFP_KERNEL);
 	if (!rd || !o.pubshares)
-		goto out;
+		goto out_nolock;
+
+	mutex_lock(&mpcsign_dkg_lock);
+	s = session_get_stage(a.session, DKG_STAGE_STEP2, &ret);
+	if (!s) {
+		mutex_unlock(&mpcsign_dkg_lock);
+		goto out_nolock;
+	}
 	err = mpc_dkg_participant_finalize(&s->st, cmsg2, a.cmsg2_len, &o, rd, rd_len, &e);
 	ret = dkg_errno(err, &e, &a.blame);
-	if (ret) {
-		/* the spec: a state goes to one participant_finalize only */
-		session_end(s);
-		goto out;
-	}
+	my_id = s->my_id;
+	/* success or not, the state went to its one participant_finalize */
+	session_end(s);
+	mutex_unlock(&mpcsign_dkg_lock);
+	if (ret)
+		goto out_nolock;
 	/*
 	 * The recovery data goes out first: if the key store is full (or the
 	 * caller's buffers are bad) the share can still be re-created later
@@ -566,10 +622,8 @@ long mpcsign_ioc_dkg_finalize(void __user *uarg)
 	a.recovery_data_len = rd_len;
 	ret = copy_to_user(u64_to_user_ptr(a.recovery_data), rd, rd_len) ? -EFAULT : 0;
 	if (!ret)
-		ret = output_to_key(&a, &o, s->my_id, s->t, s->n);
-	session_end(s);
-out:
-	mutex_unlock(&mpcsign_dkg_lock);
+		ret = output_to_key(&a, &o, my_id, t, n);
+out_nolock:
 	memzero_explicit(o.secshare, sizeof(o.secshare));
 	kvfree(o.pubshares);
 	kvfree(rd);
@@ -587,6 +641,7 @@ long mpcsign_ioc_dkg_investigate(void __user *uarg)
 	struct mpc_dkg_error e = { MPC_DKG_NOBODY, MPC_DKG_NOBODY, 0 };
 	u8 *cinv = NULL;
 	long usize;
+	u32 n, t;
 	int ret, err;
 
 	usize = mpcsign_copy_struct_in(&a, sizeof(a), MPCSIGN_DKG_INVESTIGATE_SIZE_VER0,
@@ -597,18 +652,18 @@ long mpcsign_ioc_dkg_investigate(void __user *uarg)
 	    memchr_inv(a.reserved, 0, sizeof(a.reserved)))
 		return -EINVAL;
 	blame_none(&a.blame);
-	mutex_lock(&mpcsign_dkg_lock);
-	s = session_get(a.session, &ret);
-	if (!s)
-		goto out;
-	ret = -EALREADY;
-	if (s->stage != DKG_STAGE_INVESTIGATE)
-		goto out;
+	ret = session_dims(a.session, DKG_STAGE_INVESTIGATE, &n, &t);
+	if (ret)
+		goto out_nolock;
 	ret = -EINVAL;
-	if (a.cinv_len != mpc_dkg_cinv_len(s->n))
-		goto out;
+	if (a.cinv_len != mpc_dkg_cinv_len(n))
+		goto out_nolock;
 	cinv = copy_in(a.cinv, a.cinv_len, a.cinv_len, &ret);
 	if (ret)
+		goto out_nolock;
+	mutex_lock(&mpcsign_dkg_lock);
+	s = session_get_stage(a.session, DKG_STAGE_INVESTIGATE, &ret);
+	if (!s)
 		goto out;
 	err = mpc_dkg_participant_investigate(&s->st, cinv, a.cinv_len, &e);
 	ret = dkg_errno(err, &e, &a.blame);
@@ -617,6 +672,7 @@ long mpcsign_ioc_dkg_investigate(void __user *uarg)
 	session_end(s);
 out:
 	mutex_unlock(&mpcsign_dkg_lock);
+out_nolock:
 	kvfree(cinv);
 	a.size = sizeof(a);
 	if (mpcsign_copy_struct_out(uarg, usize, &a, sizeof(a)))
@@ -709,14 +765,16 @@ long mpcsign_ioc_recover(void __user *uarg)
 	if (!hk)
 		goto out;
 	ret = recover_core(hk, rd, a.recovery_data_len, &o, &p, &my_id, &a.blame);
-	if (ret)
-		goto out;
-	ret = -ENOSPC;
-	if (a.pubshares_len < o.pubshares_len)
-		goto out;
-	ret = output_to_key(&a, &o, my_id, p.t, p.n);
+	mutex_unlock(&mpcsign_dkg_lock);
+	/* p points into rd (ours): usable after the unlock */
+	if (!ret && a.pubshares_len < o.pubshares_len)
+		ret = -ENOSPC;
+	if (!ret)
+		ret = output_to_key(&a, &o, my_id, p.t, p.n);
+	goto done;
 out:
 	mutex_unlock(&mpcsign_dkg_lock);
+done:
 	memzero_explicit(o.secshare, sizeof(o.secshare));
 	kvfree(o.pubshares);
 	kvfree(rd);

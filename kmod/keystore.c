@@ -272,11 +272,11 @@ static struct mpcsign_key *mpcsign_key_new(u32 my_id, u32 t, u32 n,
 	mpc_ge p;
 	int ret = -ENOMEM;
 
-	key = kzalloc(sizeof(*key), GFP_KERNEL);
+	key = kzalloc(sizeof(*key), GFP_KERNEL_ACCOUNT);
 	if (!key)
 		return ERR_PTR(-ENOMEM);
 	kref_init(&key->ref);
-	key->pubshares = kvmalloc_array(n, MPCSIGN_POINT_LEN, GFP_KERNEL);
+	key->pubshares = kvmalloc_array(n, MPCSIGN_POINT_LEN, GFP_KERNEL_ACCOUNT);
 	if (!key->pubshares)
 		goto fail;
 	memcpy(key->pubshares, pubshares, (size_t)n * MPCSIGN_POINT_LEN);
@@ -534,7 +534,7 @@ long mpcsign_ioc_nonce_gen(void __user *uarg)
 		goto out;
 	}
 	ret = -ENOMEM;
-	nonce = kzalloc(sizeof(*nonce), GFP_KERNEL);
+	nonce = kzalloc(sizeof(*nonce), GFP_KERNEL_ACCOUNT);
 	if (!nonce)
 		goto out;
 	if (atomic_inc_return(&mpcsign_nnonces) > mpcsign_limits.max_nonces) {

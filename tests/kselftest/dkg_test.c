@@ -449,6 +449,50 @@ TEST_F(chilldkg, faulty_coordinator_blamed)
 	}
 }
 
+/*
+ * A cmsg1 or cmsg2 of the wrong length is malformed (-EINVAL, kind
+ * INVALID_ARG for cmsg1) and leaves the session where it was: the right
+ * message then completes the DKG.  The kernel sizes its copy from the
+ * session, not from the module's limits.
+ */
+TEST_F(chilldkg, wrong_length_messages_keep_the_session)
+{
+	struct mpcsign_dkg_blame b;
+	struct mpcsign_dkg_result res;
+	uint8_t pubs[MAXN][33], rd[8192], *longer;
+	uint32_t i;
+
+	ASSERT_EQ(0, dkg_setup(self->h, &self->d, 2, 3));
+	ASSERT_EQ(0, dkg_round1(self->h, &self->d));
+	ASSERT_EQ(0, dkg_coord1(&self->d));
+	longer = calloc(1, self->d.cmsg1_len + 1);
+	ASSERT_NE(NULL, longer);
+	memcpy(longer, self->d.cmsg1, self->d.cmsg1_len);
+	EXPECT_EQ(-EINVAL, mpcsign_dkg_step2(self->h, self->d.session[0], longer,
+					     self->d.cmsg1_len + 1, self->d.pmsg2[0], &b));
+	EXPECT_EQ(MPCSIGN_DKG_INVALID_ARG, b.kind);
+	EXPECT_EQ(-EINVAL, mpcsign_dkg_step2(self->h, self->d.session[0], self->d.cmsg1,
+					     self->d.cmsg1_len - 1, self->d.pmsg2[0], &b));
+	free(longer);
+	ASSERT_EQ(0, dkg_round2(self->h, &self->d, &b));
+	ASSERT_EQ(0, mpcsign_dkg_coord_finalize(self->d.coord, (const uint8_t (*)[64])self->d.pmsg2,
+						&self->d.cmsg2, &self->d.cmsg2_len, &self->d.rd,
+						&self->d.rd_len, self->d.thresh_pk, NULL));
+	memset(&res, 0, sizeof(res));
+	res.pubshares = pubs;
+	res.pubshares_cap = MAXN;
+	res.recovery_data = rd;
+	res.recovery_data_cap = sizeof(rd);
+	EXPECT_EQ(-EINVAL, mpcsign_dkg_finalize(self->h, self->d.session[0], self->d.cmsg2,
+						self->d.cmsg2_len - 64, &res, &b));
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(0, mpcsign_dkg_finalize(self->h, self->d.session[i], self->d.cmsg2,
+						  self->d.cmsg2_len, &res, &b));
+		self->d.key[i] = res.key;
+		EXPECT_EQ(0, memcmp(res.thresh_pk, self->d.thresh_pk, 33));
+	}
+}
+
 TEST_F(chilldkg, bad_inputs_refused)
 {
 	struct mpcsign_dkg_blame b;

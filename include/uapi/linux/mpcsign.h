@@ -389,7 +389,9 @@ struct mpcsign_dkg_step1 {
 /**
  * struct mpcsign_dkg_step2 - DKG_STEP2: participant_step2
  * @session:	in
- * @cmsg1, @cmsg1_len: in: the coordinator's first message
+ * @cmsg1, @cmsg1_len: in: the coordinator's first message, exactly
+ *		162n + 33(t-1) bytes for the session's n and t; any other
+ *		length is -EINVAL (kind INVALID_ARG) and the session stays
  * @pmsg2:	out: our second message (64 bytes: the CertEq signature)
  * @blame:	out
  */
