@@ -73,7 +73,7 @@ static long mpcsign_ioc_get_info(void __user *uarg)
 	return mpcsign_copy_struct_out(uarg, usize, &info, sizeof(info));
 }
 
-static long mpcsign_dispatch(unsigned int nr, void __user *uarg)
+static long mpcsign_dispatch(struct file *file, unsigned int nr, void __user *uarg)
 {
 	switch (nr) {
 	case _IOC_NR(MPCSIGN_IOC_GET_INFO):
@@ -85,7 +85,7 @@ static long mpcsign_dispatch(unsigned int nr, void __user *uarg)
 	case _IOC_NR(MPCSIGN_IOC_KEY_DELETE):
 		return mpcsign_ioc_key_delete(uarg);
 	case _IOC_NR(MPCSIGN_IOC_NONCE_GEN):
-		return mpcsign_ioc_nonce_gen(uarg);
+		return mpcsign_ioc_nonce_gen(file, uarg);
 	case _IOC_NR(MPCSIGN_IOC_SIGN):
 		return mpcsign_ioc_sign(uarg);
 	case _IOC_NR(MPCSIGN_IOC_HOST_KEY_CREATE):
@@ -96,7 +96,7 @@ static long mpcsign_dispatch(unsigned int nr, void __user *uarg)
 	case _IOC_NR(MPCSIGN_IOC_HOST_KEY_LIST):
 		return mpcsign_ioc_host_key_list(uarg);
 	case _IOC_NR(MPCSIGN_IOC_DKG_STEP1):
-		return mpcsign_ioc_dkg_step1(uarg);
+		return mpcsign_ioc_dkg_step1(file, uarg);
 	case _IOC_NR(MPCSIGN_IOC_DKG_STEP2):
 		return mpcsign_ioc_dkg_step2(uarg);
 	case _IOC_NR(MPCSIGN_IOC_DKG_FINALIZE):
@@ -154,16 +154,29 @@ static long mpcsign_ioctl(struct file *file, unsigned int cmd, unsigned long arg
 	if (!(file->f_mode & FMODE_WRITE) && !mpcsign_ioc_read_only(nr))
 		return -EBADF;
 	if (!mpcsign_ioc_makes_secret(nr))
-		return mpcsign_dispatch(nr, uarg);
+		return mpcsign_dispatch(file, nr, uarg);
 	if (!mpcsign_sleep_enter_ioctl())
 		return -EBUSY;
-	ret = mpcsign_dispatch(nr, uarg);
+	ret = mpcsign_dispatch(file, nr, uarg);
 	mpcsign_sleep_leave_ioctl();
 	return ret;
 }
 
+/*
+ * Secret nonces and DKG sessions live no longer than the open file they were
+ * made through: a signer or participant that exits (or crashes) leaves no
+ * secret state behind.  Key shares and host keys stay (they are the store).
+ */
+static int mpcsign_release(struct inode *inode, struct file *file)
+{
+	mpcsign_keystore_release(file);
+	mpcsign_dkg_release(file);
+	return 0;
+}
+
 static const struct file_operations mpcsign_fops = {
 	.owner = THIS_MODULE,
+	.release = mpcsign_release,
 	.unlocked_ioctl = mpcsign_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = noop_llseek,

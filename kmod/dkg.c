@@ -77,6 +77,7 @@ struct mpcsign_dkg_session {
 	u32 host_key;		/* handle of the host key it runs under */
 	u32 stage;
 	u32 my_id, t, n;
+	const struct file *file;	/* the open file it was begun through (a tag) */
 	struct mpc_dkg_pstate st;	/* secret: wiped by mpc_dkg_pstate_clear */
 };
 
@@ -364,7 +365,7 @@ static struct mpcsign_dkg_session *session_get_stage(u32 handle, u32 stage, int 
 	return s;
 }
 
-long mpcsign_ioc_dkg_step1(void __user *uarg)
+long mpcsign_ioc_dkg_step1(struct file *file, void __user *uarg)
 {
 	struct mpcsign_dkg_step1 a;
 	struct mpcsign_dkg_session *s = NULL;
@@ -434,6 +435,7 @@ long mpcsign_ioc_dkg_step1(void __user *uarg)
 	mpcsign_nsessions++;
 	s->obj.owner = current_uid();
 	s->host_key = hk->obj.handle;
+	s->file = file;
 	s->stage = DKG_STAGE_STEP1;
 	s->t = a.t;
 	s->n = a.n;
@@ -835,6 +837,18 @@ out:
  * makes secrets is in flight and new ones are refused (pm.c), so the counts
  * are stable.
  */
+void mpcsign_dkg_release(const struct file *file)
+{
+	struct mpcsign_dkg_session *s;
+	unsigned long idx;
+
+	mutex_lock(&mpcsign_dkg_lock);
+	xa_for_each(&mpcsign_sessions, idx, s)
+		if (s->file == file)
+			session_end(s);
+	mutex_unlock(&mpcsign_dkg_lock);
+}
+
 unsigned int mpcsign_dkg_count(void)
 {
 	return READ_ONCE(mpcsign_nhostkeys) + READ_ONCE(mpcsign_nsessions);

@@ -42,9 +42,11 @@ int mpcsign_copy_struct_out(void __user *uarg, size_t usize, const void *kstruct
 long mpcsign_ioc_key_import(void __user *uarg);
 long mpcsign_ioc_key_info(void __user *uarg);
 long mpcsign_ioc_key_delete(void __user *uarg);
-long mpcsign_ioc_nonce_gen(void __user *uarg);
+long mpcsign_ioc_nonce_gen(struct file *file, void __user *uarg);
 long mpcsign_ioc_sign(void __user *uarg);
 void mpcsign_keystore_exit(void);
+/* An open file of the device is released: wipe the nonces made through it. */
+void mpcsign_keystore_release(const struct file *file);
 /* Wipe every outstanding secret nonce; number of key shares held. */
 void mpcsign_keystore_wipe_nonces(void);
 unsigned int mpcsign_keystore_count(void);
@@ -56,7 +58,7 @@ int mpcsign_key_add(u32 my_id, u32 t, u32 n, const u8 secshare[MPCSIGN_SCALAR_LE
 /* dkg.c: host keys, DKG sessions, recovery */
 long mpcsign_ioc_host_key(unsigned int nr, void __user *uarg);
 long mpcsign_ioc_host_key_list(void __user *uarg);
-long mpcsign_ioc_dkg_step1(void __user *uarg);
+long mpcsign_ioc_dkg_step1(struct file *file, void __user *uarg);
 long mpcsign_ioc_dkg_step2(void __user *uarg);
 long mpcsign_ioc_dkg_finalize(void __user *uarg);
 long mpcsign_ioc_dkg_investigate(void __user *uarg);
@@ -64,6 +66,8 @@ long mpcsign_ioc_dkg_abort(void __user *uarg);
 long mpcsign_ioc_recover(void __user *uarg);
 long mpcsign_ioc_recovery_ack_sign(void __user *uarg);
 void mpcsign_dkg_exit(void);
+/* An open file is released: end the DKG sessions begun through it. */
+void mpcsign_dkg_release(const struct file *file);
 /* Host keys + DKG sessions held. */
 unsigned int mpcsign_dkg_count(void);
 

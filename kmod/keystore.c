@@ -57,6 +57,7 @@ struct mpcsign_nonce {
 	u32 handle;
 	kuid_t owner;
 	struct mpcsign_key *key;	/* holds a reference */
+	const struct file *file;	/* the open file it was made through (a tag) */
 	struct list_head wipe;		/* on a local list while being wiped */
 	u8 secnonce[MPC_FROST_SECNONCE_LEN];	/* secret */
 };
@@ -126,8 +127,11 @@ static void mpcsign_nonce_free(struct mpcsign_nonce *nonce)
 	kfree_sensitive(nonce);
 }
 
-/* Erase and wipe every nonce of key (all keys if key is NULL). */
-static void mpcsign_nonces_wipe(struct mpcsign_key *key)
+/*
+ * Erase and wipe every nonce of key (all keys if key is NULL) made through
+ * file (any file if file is NULL).
+ */
+static void mpcsign_nonces_wipe(struct mpcsign_key *key, const struct file *file)
 {
 	struct mpcsign_nonce *nonce, *tmp;
 	unsigned long idx;
@@ -139,7 +143,7 @@ static void mpcsign_nonces_wipe(struct mpcsign_key *key)
 	 */
 	xa_lock(&mpcsign_nonces);
 	xa_for_each(&mpcsign_nonces, idx, nonce) {
-		if (key && nonce->key != key)
+		if ((key && nonce->key != key) || (file && nonce->file != file))
 			continue;
 		__xa_erase(&mpcsign_nonces, idx);
 		list_add(&nonce->wipe, &doomed);
@@ -459,7 +463,7 @@ long mpcsign_ioc_key_delete(void __user *uarg)
 	WRITE_ONCE(key->dead, true);
 	xa_unlock(&mpcsign_nonces);
 	xa_unlock(&mpcsign_keys);
-	mpcsign_nonces_wipe(key);
+	mpcsign_nonces_wipe(key, NULL);
 	mpcsign_audit(MPCSIGN_AUDIT_KEY_DELETE, 0, key->handle, 0, NULL, 0);
 	mpcsign_key_put(key);		/* the xarray's reference */
 	return 0;
@@ -490,7 +494,7 @@ static void *mpcsign_copy_buf(u64 uptr, u32 len, u32 max, int *err)
 	return buf;
 }
 
-long mpcsign_ioc_nonce_gen(void __user *uarg)
+long mpcsign_ioc_nonce_gen(struct file *file, void __user *uarg)
 {
 	struct mpcsign_nonce_gen ng;
 	struct mpcsign_nonce *nonce = NULL;
@@ -547,6 +551,7 @@ long mpcsign_ioc_nonce_gen(void __user *uarg)
 	atomic_inc(&key->nonces);
 	kref_get(&key->ref);
 	nonce->key = key;
+	nonce->file = file;
 	nonce->owner = current_uid();
 
 	ret = get_random_bytes_wait(rand, sizeof(rand));	/* a seeded CRNG */
@@ -769,9 +774,15 @@ out:
 	return ret;
 }
 
+/* The open file goes away: so do the secret nonces made through it. */
+void mpcsign_keystore_release(const struct file *file)
+{
+	mpcsign_nonces_wipe(NULL, file);
+}
+
 void mpcsign_keystore_wipe_nonces(void)
 {
-	mpcsign_nonces_wipe(NULL);
+	mpcsign_nonces_wipe(NULL, NULL);
 }
 
 unsigned int mpcsign_keystore_count(void)
@@ -784,7 +795,7 @@ void mpcsign_keystore_exit(void)
 	struct mpcsign_key *key;
 	unsigned long idx;
 
-	mpcsign_nonces_wipe(NULL);
+	mpcsign_nonces_wipe(NULL, NULL);
 	xa_for_each(&mpcsign_keys, idx, key) {
 		xa_erase(&mpcsign_keys, idx);
 		mpcsign_key_put(key);

@@ -493,6 +493,37 @@ TEST_F(chilldkg, wrong_length_messages_keep_the_session)
 	}
 }
 
+/*
+ * A DKG session lives no longer than the open file it was begun through:
+ * closing that file ends it (its secret state is wiped); the host key stays.
+ */
+TEST_F(chilldkg, session_dies_with_its_file)
+{
+	struct mpcsign_dkg_blame b;
+	struct mpcsign *h2;
+	uint8_t pmsg1[4096];
+	size_t len;
+	uint32_t session, kept;
+
+	ASSERT_EQ(0, dkg_setup(self->h, &self->d, 2, 3));
+	ASSERT_EQ(0, mpcsign_open(&h2, NULL));
+	ASSERT_EQ(0, mpcsign_dkg_step1(h2, self->d.hostkey[0], 2, 3,
+				       (const uint8_t (*)[33])self->d.hostpubkeys, pmsg1,
+				       sizeof(pmsg1), &len, &session, &b));
+	ASSERT_EQ(0, mpcsign_dkg_step1(self->h, self->d.hostkey[1], 2, 3,
+				       (const uint8_t (*)[33])self->d.hostpubkeys, pmsg1,
+				       sizeof(pmsg1), &len, &kept, &b));
+	mpcsign_close(h2);
+	EXPECT_EQ(-ENOENT, mpcsign_dkg_abort(self->h, session));
+	/* the session of the file still open is still there */
+	EXPECT_EQ(0, mpcsign_dkg_abort(self->h, kept));
+	/* and the host key too: a new session runs under it */
+	ASSERT_EQ(0, mpcsign_dkg_step1(self->h, self->d.hostkey[0], 2, 3,
+				       (const uint8_t (*)[33])self->d.hostpubkeys, pmsg1,
+				       sizeof(pmsg1), &len, &session, &b));
+	EXPECT_EQ(0, mpcsign_dkg_abort(self->h, session));
+}
+
 TEST_F(chilldkg, bad_inputs_refused)
 {
 	struct mpcsign_dkg_blame b;

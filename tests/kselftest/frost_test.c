@@ -658,6 +658,45 @@ TEST_F(frost, foreign_uid_refused)
 }
 
 /*
+ * Secret nonces live no longer than the open file they were made through:
+ * closing it wipes them (a crashed signer leaves nothing behind), and
+ * closing another file does not.
+ */
+TEST_F(frost, nonces_die_with_their_file)
+{
+	const uint32_t ids[] = { 0, 1 };
+	struct mpcsign_key_info ki;
+	struct mpcsign *h2, *h3;
+	struct dealer d;
+	struct round r;
+	uint8_t psig[32];
+
+	deal(&d, 2, 3);
+	ASSERT_EQ(0, import_all(self->h, &d));
+	ASSERT_EQ(0, mpcsign_open(&h2, NULL));
+	ASSERT_EQ(0, round_start(h2, &d, &r, ids, 2, 0, 0));
+	ASSERT_EQ(0, mpcsign_key_info(self->h, d.handle[0], &ki, NULL, 0));
+	EXPECT_EQ(1, ki.nonces);
+	/* another file opened and closed: the nonces stay */
+	ASSERT_EQ(0, mpcsign_open(&h3, NULL));
+	mpcsign_close(h3);
+	ASSERT_EQ(0, mpcsign_key_info(self->h, d.handle[0], &ki, NULL, 0));
+	EXPECT_EQ(1, ki.nonces);
+	/* their own file closed: gone, for every key */
+	mpcsign_close(h2);
+	ASSERT_EQ(0, mpcsign_key_info(self->h, d.handle[0], &ki, NULL, 0));
+	EXPECT_EQ(0, ki.nonces);
+	ASSERT_EQ(0, mpcsign_key_info(self->h, d.handle[1], &ki, NULL, 0));
+	EXPECT_EQ(0, ki.nonces);
+	EXPECT_EQ(-ENOENT, mpcsign_sign(self->h, r.nonce[0], &r.s, psig, NULL));
+	EXPECT_EQ(-ENOENT, mpcsign_sign(self->h, r.nonce[1], &r.s, psig, NULL));
+	/* the keys themselves stay and sign */
+	ASSERT_EQ(0, round_start(self->h, &d, &r, ids, 2, 0, 0));
+	EXPECT_EQ(0, round_sign_all(self->h, &r));
+	delete_all(self->h, &d);
+}
+
+/*
  * Hibernation would write the key shares to disk: the module refuses it
  * while it holds any.  A refused attempt changes nothing: the outstanding
  * nonces still sign, and new ones can be made (the module's "sleep under
