@@ -90,7 +90,7 @@ static unsigned int mpcsign_nhostkeys, mpcsign_nsessions;	/* under the lock */
 /* Called under the DKG mutex (may sleep); no audit record for a non-admin. */
 static bool may_use(kuid_t owner)
 {
-	return uid_eq(current_uid(), owner) ||
+	return uid_eq(current_euid(), owner) ||
 	       ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN);
 }
 
@@ -177,7 +177,7 @@ static long host_key_create(struct mpcsign_host_key *k, bool import)
 	hk = kzalloc(sizeof(*hk), GFP_KERNEL_ACCOUNT);
 	if (!hk)
 		return -ENOMEM;
-	hk->obj.owner = current_uid();
+	hk->obj.owner = current_euid();
 	if (import) {
 		memcpy(hk->seckey, k->hostseckey, sizeof(hk->seckey));
 		memzero_explicit(k->hostseckey, sizeof(k->hostseckey));
@@ -433,7 +433,7 @@ long mpcsign_ioc_dkg_step1(struct file *file, void __user *uarg)
 	}
 	ret = 0;
 	mpcsign_nsessions++;
-	s->obj.owner = current_uid();
+	s->obj.owner = current_euid();
 	s->host_key = hk->obj.handle;
 	s->file = file;
 	s->stage = DKG_STAGE_STEP1;

@@ -90,7 +90,7 @@ static void mpcsign_key_put(struct mpcsign_key *key)
  */
 static bool mpcsign_may_use(kuid_t owner, bool admin)
 {
-	return uid_eq(current_uid(), owner) || admin;
+	return uid_eq(current_euid(), owner) || admin;
 }
 
 static bool mpcsign_is_admin(void)
@@ -284,7 +284,7 @@ static struct mpcsign_key *mpcsign_key_new(u32 my_id, u32 t, u32 n,
 	if (!key->pubshares)
 		goto fail;
 	memcpy(key->pubshares, pubshares, (size_t)n * MPCSIGN_POINT_LEN);
-	key->owner = current_uid();
+	key->owner = current_euid();
 	key->my_id = my_id;
 	key->t = t;
 	key->n = n;
@@ -552,7 +552,7 @@ long mpcsign_ioc_nonce_gen(struct file *file, void __user *uarg)
 	kref_get(&key->ref);
 	nonce->key = key;
 	nonce->file = file;
-	nonce->owner = current_uid();
+	nonce->owner = current_euid();
 
 	ret = get_random_bytes_wait(rand, sizeof(rand));	/* a seeded CRNG */
 	if (ret)

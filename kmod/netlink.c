@@ -121,7 +121,7 @@ void mpcsign_audit(u32 event, int result, u32 key, u32 nonce, const u8 *msg,
 	    nla_put_s32(skb, MPCSIGN_A_RESULT, result) ||
 	    nla_put_u32(skb, MPCSIGN_A_KEY, key) ||
 	    nla_put_u32(skb, MPCSIGN_A_NONCE, nonce) ||
-	    nla_put_u32(skb, MPCSIGN_A_UID, from_kuid_munged(&init_user_ns, current_uid())) ||
+	    nla_put_u32(skb, MPCSIGN_A_UID, from_kuid_munged(&init_user_ns, current_euid())) ||
 	    nla_put_u32(skb, MPCSIGN_A_PID, task_tgid_nr(current)))
 		goto fail;
 	if (event == MPCSIGN_AUDIT_SIGN && msg) {

@@ -658,6 +658,47 @@ TEST_F(frost, foreign_uid_refused)
 }
 
 /*
+ * Ownership goes by the effective uid: a root process that dropped its
+ * effective uid to nobody (real uid still 0) cannot use root's key, and
+ * can again once it is back to euid 0.
+ */
+TEST_F(frost, owner_is_the_effective_uid)
+{
+	struct dealer d;
+	pid_t pid;
+	int status;
+
+	deal(&d, 2, 3);
+	ASSERT_EQ(0, import_all(self->h, &d));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct mpcsign *h;
+		struct mpcsign_key_info ki;
+		uint8_t pubnonce[66];
+		uint32_t nonce;
+
+		if (mpcsign_open(&h, NULL))	/* opened as root */
+			_exit(11);
+		if (setresuid(-1, NOBODY, -1))	/* real and saved uid stay 0 */
+			_exit(10);
+		if (mpcsign_key_info(h, d.handle[0], &ki, NULL, 0) != -EACCES)
+			_exit(12);
+		if (mpcsign_nonce_gen(h, d.handle[0], NULL, pubnonce, &nonce) != -EACCES)
+			_exit(13);
+		if (setresuid(-1, 0, -1))	/* back to root */
+			_exit(14);
+		if (mpcsign_key_info(h, d.handle[0], &ki, NULL, 0) || ki.owner_uid != 0)
+			_exit(15);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	delete_all(self->h, &d);
+}
+
+/*
  * Secret nonces live no longer than the open file they were made through:
  * closing it wipes them (a crashed signer leaves nothing behind), and
  * closing another file does not.

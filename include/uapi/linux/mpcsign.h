@@ -124,7 +124,7 @@ struct mpcsign_key_import {
  * struct mpcsign_key_info - MPCSIGN_IOC_KEY_INFO
  * @handle:		in: key handle
  * @my_id, @t, @n:	out
- * @owner_uid:		out: the uid that created the key
+ * @owner_uid:		out: the (effective) uid that created the key
  * @nonces:		out: outstanding secret nonces of this key
  * @pubshares:		in: optional pointer to a buffer for n * 33 bytes of
  *			public shares (0 = not wanted)
