@@ -411,15 +411,16 @@ long mpcsign_ioc_key_info(void __user *uarg)
 	key = mpcsign_key_get(ki.handle);
 	if (IS_ERR(key))
 		return PTR_ERR(key);
-	ret = -ENOSPC;
+	ret = 0;
 	if (ki.pubshares) {
 		if ((u64)ki.pubshares_len < (u64)key->n * MPCSIGN_POINT_LEN)
-			goto out;
-		ret = -EFAULT;
-		if (copy_to_user(u64_to_user_ptr(ki.pubshares), key->pubshares,
-				 key->n * MPCSIGN_POINT_LEN))
-			goto out;
+			ret = -ENOSPC;	/* the struct still says how much is needed */
+		else if (copy_to_user(u64_to_user_ptr(ki.pubshares), key->pubshares,
+				      key->n * MPCSIGN_POINT_LEN))
+			ret = -EFAULT;
 	}
+	if (ret == -EFAULT)
+		goto out;
 	ki.my_id = key->my_id;
 	ki.t = key->t;
 	ki.n = key->n;
@@ -428,7 +429,8 @@ long mpcsign_ioc_key_info(void __user *uarg)
 	ki.pubshares_len = key->n * MPCSIGN_POINT_LEN;
 	memcpy(ki.thresh_pk, key->thresh_pk, sizeof(ki.thresh_pk));
 	ki.size = sizeof(ki);
-	ret = mpcsign_copy_struct_out(uarg, usize, &ki, sizeof(ki));
+	if (mpcsign_copy_struct_out(uarg, usize, &ki, sizeof(ki)))
+		ret = -EFAULT;
 out:
 	mpcsign_key_put(key);
 	return ret;

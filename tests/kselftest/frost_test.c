@@ -515,6 +515,9 @@ TEST_F(frost, key_info_and_delete)
 	EXPECT_EQ(0, memcmp(pubs, d.pub, 5 * 33));
 	/* buffer too small */
 	EXPECT_EQ(-ENOSPC, mpcsign_key_info(self->h, d.handle[3], &ki, pubs, 4));
+	/* ... and says what is needed */
+	EXPECT_EQ(5, ki.n);
+	EXPECT_EQ(5 * 33, ki.pubshares_len);
 	/* deleting a key wipes its nonces */
 	ASSERT_EQ(0, mpcsign_nonce_gen(self->h, d.handle[3], NULL, pubnonce, &nonce));
 	ASSERT_EQ(0, mpcsign_key_delete(self->h, d.handle[3]));

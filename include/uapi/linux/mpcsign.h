@@ -129,7 +129,8 @@ struct mpcsign_key_import {
  * @pubshares:		in: optional pointer to a buffer for n * 33 bytes of
  *			public shares (0 = not wanted)
  * @pubshares_len:	in: its size; must be >= n * 33 if @pubshares is set
- *			(-ENOSPC otherwise); out: n * 33
+ *			(-ENOSPC otherwise, with every out field filled, so the
+ *			caller learns n and the size to retry with); out: n * 33
  * @thresh_pk:		out: threshold public key (compressed)
  * Errors: -ENOENT unknown handle; -EACCES not the owner (nor CAP_SYS_ADMIN);
  * -EINVAL; -ENOSPC buffer too small; -EFAULT.
