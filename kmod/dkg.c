@@ -38,7 +38,7 @@ static_assert(sizeof(struct mpcsign_dkg_step2) == MPCSIGN_DKG_STEP2_SIZE_VER0);
 static_assert(sizeof(struct mpcsign_dkg_output) == MPCSIGN_DKG_OUTPUT_SIZE_VER0);
 static_assert(sizeof(struct mpcsign_dkg_investigate) == MPCSIGN_DKG_INVESTIGATE_SIZE_VER0);
 static_assert(sizeof(struct mpcsign_dkg_abort) == MPCSIGN_DKG_ABORT_SIZE_VER0);
-static_assert(sizeof(struct mpcsign_recovery_ack) == MPCSIGN_RECOVERY_ACK_SIZE_VER0);
+static_assert(sizeof(struct mpcsign_recovery_ack) == MPCSIGN_RECOVERY_ACK_SIZE_VER1);
 /* the UAPI kinds are the core's error codes */
 #define SAME_KIND(u, c) static_assert((int)(u) == (int)(c))
 SAME_KIND(MPCSIGN_DKG_INVALID_ARG, MPC_DKG_ERR_INVALID_ARG);
@@ -793,21 +793,36 @@ long mpcsign_ioc_recovery_ack_sign(void __user *uarg)
 	struct mpc_dkg_output o = { };
 	struct mpc_dkg_params p;
 	struct mpc_dkg_error e = { MPC_DKG_NOBODY, MPC_DKG_NOBODY, 0 };
-	u8 *rd = NULL, aux[32];
+	u8 *rd = NULL, *hpk = NULL, aux[32];
+	bool with_params;
 	u32 my_id;
 	long usize;
 	int ret, err;
 
-	usize = mpcsign_copy_struct_in(&a, sizeof(a), MPCSIGN_RECOVERY_ACK_SIZE_VER0, uarg, 0);
+	usize = mpcsign_copy_struct_in(&a, sizeof(a), MPCSIGN_RECOVERY_ACK_SIZE_VER0, uarg,
+				       MPCSIGN_ACK_F_PARAMS);
 	if (usize < 0)
 		return usize;
 	if (memchr_inv(a.sig, 0, sizeof(a.sig)) || memchr_inv(&a.blame, 0, sizeof(a.blame)) ||
 	    memchr_inv(a.reserved, 0, sizeof(a.reserved)))
 		return -EINVAL;
+	with_params = a.flags & MPCSIGN_ACK_F_PARAMS;
+	if (with_params ? usize < MPCSIGN_RECOVERY_ACK_SIZE_VER1 :
+			  a.t || a.n || a.hostpubkeys)
+		return -EINVAL;
+	if (with_params && a.n > mpcsign_limits.max_participants)
+		return -E2BIG;
 	blame_none(&a.blame);
+	if (with_params) {
+		hpk = copy_in(a.hostpubkeys, (size_t)a.n * MPCSIGN_POINT_LEN, SIZE_MAX, &ret);
+		if (ret)
+			return ret;
+	}
 	rd = copy_in(a.recovery_data, a.recovery_data_len, max_rd_len(), &ret);
-	if (ret)
+	if (ret) {
+		kvfree(hpk);
 		return ret;
+	}
 	mutex_lock(&mpcsign_dkg_lock);
 	hk = hostkey_get(a.host_key, &ret);
 	if (!hk)
@@ -815,6 +830,13 @@ long mpcsign_ioc_recovery_ack_sign(void __user *uarg)
 	ret = recover_core(hk, rd, a.recovery_data_len, &o, &p, &my_id, &a.blame);
 	if (ret)
 		goto out;
+	/* the spec: recovery data that does not match the caller's params */
+	if (with_params && (p.t != a.t || p.n != a.n ||
+			    memcmp(p.hostpubkeys, hpk, (size_t)a.n * MPCSIGN_POINT_LEN))) {
+		a.blame.kind = MPC_DKG_ERR_RECOVERY_DATA;
+		ret = -EILSEQ;
+		goto out;
+	}
 	get_random_bytes(aux, sizeof(aux));
 	err = mpc_dkg_participant_recovery_ack_sign(a.sig, hk->seckey, rd, a.recovery_data_len,
 						    &p, aux, &e);
@@ -825,6 +847,7 @@ out:
 	memzero_explicit(o.secshare, sizeof(o.secshare));
 	kvfree(o.pubshares);
 	kvfree(rd);
+	kvfree(hpk);
 	a.size = sizeof(a);
 	if (mpcsign_copy_struct_out(uarg, usize, &a, sizeof(a)))
 		ret = -EFAULT;

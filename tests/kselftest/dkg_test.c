@@ -337,6 +337,67 @@ TEST_F(chilldkg, recover_after_delete_then_sign)
 						       self->d.rd_len, acks[i], &b));
 	EXPECT_EQ(0, mpcsign_dkg_acks_verify(self->d.rd, self->d.rd_len,
 					     (const uint8_t (*)[64])acks, 3, &b));
+	/* with the caller's own params (the spec's form): they must match */
+	{
+		struct mpcsign_dkg_params prm = { 2, 3,
+			(const uint8_t (*)[33])self->d.hostpubkeys };
+		uint8_t swapped[3][33], ack[64];
+
+		EXPECT_EQ(0, mpcsign_recovery_ack_sign_params(self->h, self->d.hostkey[0],
+							      self->d.rd, self->d.rd_len, &prm,
+							      ack, &b));
+		EXPECT_EQ(0, mpcsign_dkg_acks_verify_params(self->d.rd, self->d.rd_len, &prm,
+							    (const uint8_t (*)[64])acks, &b));
+		prm.t = 3;	/* another threshold */
+		EXPECT_EQ(-EILSEQ, mpcsign_recovery_ack_sign_params(self->h, self->d.hostkey[0],
+								    self->d.rd, self->d.rd_len,
+								    &prm, ack, &b));
+		EXPECT_EQ(MPCSIGN_DKG_RECOVERY_DATA, b.kind);
+		EXPECT_EQ(-EILSEQ, mpcsign_dkg_acks_verify_params(self->d.rd, self->d.rd_len,
+								  &prm,
+								  (const uint8_t (*)[64])acks,
+								  &b));
+		EXPECT_EQ(MPCSIGN_DKG_RECOVERY_DATA, b.kind);
+		/* the same host keys in another order */
+		memcpy(swapped[0], self->d.hostpubkeys[1], 33);
+		memcpy(swapped[1], self->d.hostpubkeys[0], 33);
+		memcpy(swapped[2], self->d.hostpubkeys[2], 33);
+		prm.t = 2;
+		prm.hostpubkeys = (const uint8_t (*)[33])swapped;
+		EXPECT_EQ(-EILSEQ, mpcsign_recovery_ack_sign_params(self->h, self->d.hostkey[0],
+								    self->d.rd, self->d.rd_len,
+								    &prm, ack, &b));
+		EXPECT_EQ(-EILSEQ, mpcsign_dkg_acks_verify_params(self->d.rd, self->d.rd_len,
+								  &prm,
+								  (const uint8_t (*)[64])acks,
+								  &b));
+		/* the flag with an old-size struct, and params fields without it */
+		{
+			struct mpcsign_recovery_ack ra;
+			int fd = mpcsign_fd(self->h);
+
+			memset(&ra, 0, sizeof(ra));
+			ra.size = MPCSIGN_RECOVERY_ACK_SIZE_VER0;
+			ra.flags = MPCSIGN_ACK_F_PARAMS;
+			ra.host_key = self->d.hostkey[0];
+			ra.recovery_data = (uintptr_t)self->d.rd;
+			ra.recovery_data_len = self->d.rd_len;
+			EXPECT_EQ(-1, ioctl(fd, MPCSIGN_IOC_RECOVERY_ACK_SIGN, &ra));
+			EXPECT_EQ(EINVAL, errno);
+			ra.size = sizeof(ra);
+			ra.flags = 0;
+			ra.t = 2;
+			EXPECT_EQ(-1, ioctl(fd, MPCSIGN_IOC_RECOVERY_ACK_SIGN, &ra));
+			EXPECT_EQ(EINVAL, errno);
+			/* an old-size struct without the flag still works */
+			memset(&ra, 0, sizeof(ra));
+			ra.size = MPCSIGN_RECOVERY_ACK_SIZE_VER0;
+			ra.host_key = self->d.hostkey[0];
+			ra.recovery_data = (uintptr_t)self->d.rd;
+			ra.recovery_data_len = self->d.rd_len;
+			EXPECT_EQ(0, ioctl(fd, MPCSIGN_IOC_RECOVERY_ACK_SIGN, &ra));
+		}
+	}
 	acks[2][5] ^= 1;
 	EXPECT_EQ(-EBADMSG, mpcsign_dkg_acks_verify(self->d.rd, self->d.rd_len,
 						    (const uint8_t (*)[64])acks, 3, &b));

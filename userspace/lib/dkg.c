@@ -281,13 +281,16 @@ int mpcsign_recover(struct mpcsign *h, uint32_t host_key, const uint8_t *recover
 	return ret;
 }
 
-int mpcsign_recovery_ack_sign(struct mpcsign *h, uint32_t host_key,
-			      const uint8_t *recovery_data, size_t recovery_data_len,
-			      uint8_t sig[64], struct mpcsign_dkg_blame *blame)
+int mpcsign_recovery_ack_sign_params(struct mpcsign *h, uint32_t host_key,
+				     const uint8_t *recovery_data, size_t recovery_data_len,
+				     const struct mpcsign_dkg_params *params, uint8_t sig[64],
+				     struct mpcsign_dkg_blame *blame)
 {
 	struct mpcsign_recovery_ack a;
 	int ret;
 
+	if (!sig || (params && !params->hostpubkeys))
+		return -EINVAL;
 	if (recovery_data_len > UINT32_MAX)
 		return -E2BIG;
 	memset(&a, 0, sizeof(a));
@@ -295,11 +298,25 @@ int mpcsign_recovery_ack_sign(struct mpcsign *h, uint32_t host_key,
 	a.host_key = host_key;
 	a.recovery_data = (uintptr_t)recovery_data;
 	a.recovery_data_len = (uint32_t)recovery_data_len;
+	if (params) {
+		a.flags = MPCSIGN_ACK_F_PARAMS;
+		a.t = params->t;
+		a.n = params->n;
+		a.hostpubkeys = (uintptr_t)params->hostpubkeys;
+	}
 	ret = dev_ioctl(h, MPCSIGN_IOC_RECOVERY_ACK_SIGN, &a);
 	put_blame(blame, &a.blame);
 	if (!ret)
 		memcpy(sig, a.sig, 64);
 	return ret;
+}
+
+int mpcsign_recovery_ack_sign(struct mpcsign *h, uint32_t host_key,
+			      const uint8_t *recovery_data, size_t recovery_data_len,
+			      uint8_t sig[64], struct mpcsign_dkg_blame *blame)
+{
+	return mpcsign_recovery_ack_sign_params(h, host_key, recovery_data, recovery_data_len,
+						NULL, sig, blame);
 }
 
 /* --- DKG, coordinator ---------------------------------------------------------- */
@@ -444,9 +461,9 @@ int mpcsign_dkg_coord_investigate(struct mpcsign_dkg_coord *c, const uint8_t *co
 	return 0;
 }
 
-int mpcsign_dkg_acks_verify(const uint8_t *recovery_data, size_t recovery_data_len,
-			    const uint8_t (*acks)[64], uint32_t n,
-			    struct mpcsign_dkg_blame *blame)
+static int acks_verify(const uint8_t *recovery_data, size_t recovery_data_len,
+		       const struct mpcsign_dkg_params *want, const uint8_t (*acks)[64],
+		       uint32_t n, struct mpcsign_dkg_blame *blame)
 {
 	struct mpc_dkg_error e = { MPC_DKG_NOBODY, MPC_DKG_NOBODY, 0 };
 	struct mpc_dkg_output o;
@@ -456,8 +473,12 @@ int mpcsign_dkg_acks_verify(const uint8_t *recovery_data, size_t recovery_data_l
 	uint32_t rn, rt, i;
 	int ret = -ENOMEM;
 
+	put_blame(blame, &(struct mpcsign_dkg_blame){ 0 });
 	memset(&o, 0, sizeof(o));
 	if (!ptrs || !lens)
+		goto out;
+	ret = -EINVAL;
+	if (!recovery_data || !acks || (want && !want->hostpubkeys))
 		goto out;
 	ret = -EILSEQ;
 	if (!mpc_dkg_recovery_data_dims(recovery_data, recovery_data_len, &rn, &rt))
@@ -470,11 +491,21 @@ int mpcsign_dkg_acks_verify(const uint8_t *recovery_data, size_t recovery_data_l
 	o.pubshares = malloc(o.pubshares_len);
 	if (!o.pubshares)
 		goto out;
-	/* the parameters come from the (certified) recovery data itself */
+	/* the recovery data's own (certified) parameters ... */
 	ret = coord_errno(mpc_dkg_coordinator_recover(&o, &p, recovery_data, recovery_data_len,
 						      &e), &e, blame);
 	if (ret)
 		goto out;
+	/* ... must be the caller's, when the caller has them */
+	if (want && (want->t != p.t || want->n != p.n ||
+		     memcmp(want->hostpubkeys, p.hostpubkeys, (size_t)p.n * 33))) {
+		struct mpcsign_dkg_blame rdb = { MPCSIGN_DKG_RECOVERY_DATA, MPCSIGN_BLAME_NONE,
+						 MPCSIGN_BLAME_NONE, 0 };
+
+		put_blame(blame, &rdb);
+		ret = -EILSEQ;
+		goto out;
+	}
 	for (i = 0; i < n; i++) {
 		ptrs[i] = acks[i];
 		lens[i] = 64;
@@ -487,6 +518,22 @@ out:
 	free(lens);
 	free(o.pubshares);
 	return ret;
+}
+
+int mpcsign_dkg_acks_verify(const uint8_t *recovery_data, size_t recovery_data_len,
+			    const uint8_t (*acks)[64], uint32_t n,
+			    struct mpcsign_dkg_blame *blame)
+{
+	return acks_verify(recovery_data, recovery_data_len, NULL, acks, n, blame);
+}
+
+int mpcsign_dkg_acks_verify_params(const uint8_t *recovery_data, size_t recovery_data_len,
+				   const struct mpcsign_dkg_params *params,
+				   const uint8_t (*acks)[64], struct mpcsign_dkg_blame *blame)
+{
+	if (!params)
+		return -EINVAL;
+	return acks_verify(recovery_data, recovery_data_len, params, acks, params->n, blame);
 }
 
 int mpcsign_dkg_coord_recover(const uint8_t *recovery_data, size_t recovery_data_len,

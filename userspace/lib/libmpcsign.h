@@ -179,9 +179,27 @@ int mpcsign_dkg_abort(struct mpcsign *h, uint32_t session);
 int mpcsign_recover(struct mpcsign *h, uint32_t host_key, const uint8_t *recovery_data,
 		    size_t recovery_data_len, struct mpcsign_dkg_result *res,
 		    struct mpcsign_dkg_blame *blame);
+/*
+ * The session parameters a caller holds independently of the recovery data
+ * (the spec's params): t and the n host public keys in participant order.
+ */
+struct mpcsign_dkg_params {
+	uint32_t t, n;
+	const uint8_t (*hostpubkeys)[33];
+};
+/*
+ * RECOVERY_ACK_SIGN.  With params (may be NULL), recovery data for other
+ * parameters is refused (-EILSEQ, kind RECOVERY_DATA), as the spec's
+ * participant_recovery_ack_sign does; without, the recovery data's own
+ * (certified) parameters are used.
+ */
 int mpcsign_recovery_ack_sign(struct mpcsign *h, uint32_t host_key,
 			      const uint8_t *recovery_data, size_t recovery_data_len,
 			      uint8_t sig[64], struct mpcsign_dkg_blame *blame);
+int mpcsign_recovery_ack_sign_params(struct mpcsign *h, uint32_t host_key,
+				     const uint8_t *recovery_data, size_t recovery_data_len,
+				     const struct mpcsign_dkg_params *params, uint8_t sig[64],
+				     struct mpcsign_dkg_blame *blame);
 
 /* --- ChillDKG, coordinator side (userspace, public data) --------------------- */
 
@@ -223,10 +241,19 @@ struct mpcsign_dkg_public {
 };
 int mpcsign_dkg_coord_recover(const uint8_t *recovery_data, size_t recovery_data_len,
 			      struct mpcsign_dkg_public *out, struct mpcsign_dkg_blame *blame);
-/* Verify the n recovery acks (64 bytes each) for recovery data. */
+/*
+ * Verify the n recovery acks (64 bytes each) for recovery data, against the
+ * recovery data's own parameters; the _params form (the spec's
+ * participant_recovery_acks_verify) first checks that they are the caller's
+ * (-EILSEQ, kind RECOVERY_DATA, otherwise).  A bad ack: -EBADMSG, blaming its
+ * participant.
+ */
 int mpcsign_dkg_acks_verify(const uint8_t *recovery_data, size_t recovery_data_len,
 			    const uint8_t (*acks)[64], uint32_t n,
 			    struct mpcsign_dkg_blame *blame);
+int mpcsign_dkg_acks_verify_params(const uint8_t *recovery_data, size_t recovery_data_len,
+				   const struct mpcsign_dkg_params *params,
+				   const uint8_t (*acks)[64], struct mpcsign_dkg_blame *blame);
 
 #ifdef __cplusplus
 }

@@ -485,10 +485,22 @@ struct mpcsign_dkg_abort {
 };
 #define MPCSIGN_DKG_ABORT_SIZE_VER0	32
 
+/* mpcsign_recovery_ack.flags */
+#define MPCSIGN_ACK_F_PARAMS	(1u << 0)	/* @t, @n, @hostpubkeys given (VER1) */
+
 /**
  * struct mpcsign_recovery_ack - RECOVERY_ACK_SIGN
  * Sign, with the host key, that we hold this recovery data (checked first
  * as in RECOVER).  @sig: out, 64-byte BIP340 signature.
+ *
+ * With MPCSIGN_ACK_F_PARAMS (struct of at least MPCSIGN_RECOVERY_ACK_SIZE_VER1
+ * bytes, -EINVAL otherwise) the caller's own session parameters are given
+ * too, as in the spec's participant_recovery_ack_sign(..., params, ...):
+ * recovery data for another t, n or other host keys (or another order of
+ * them) is refused with -EILSEQ, kind RECOVERY_DATA.  Without the flag the
+ * parameters are the ones in the (certified) recovery data.
+ * @t, @n:		in (VER1, with the flag; 0 otherwise)
+ * @hostpubkeys:	in (VER1, with the flag): n x 33 bytes
  */
 struct mpcsign_recovery_ack {
 	__u32 size;
@@ -499,8 +511,13 @@ struct mpcsign_recovery_ack {
 	__u8 sig[MPCSIGN_SIG_LEN];
 	struct mpcsign_dkg_blame blame;
 	__aligned_u64 reserved[2];
+	/* VER1 */
+	__u32 t;
+	__u32 n;
+	__aligned_u64 hostpubkeys;
 };
 #define MPCSIGN_RECOVERY_ACK_SIZE_VER0	120
+#define MPCSIGN_RECOVERY_ACK_SIZE_VER1	136
 
 /* ioctl numbers: 0x00-0x0f module, 0x10-0x2f keys and signing, 0x30-0x4f DKG */
 #define MPCSIGN_IOC_GET_INFO	_IOWR(MPCSIGN_IOC_MAGIC, 0x00, struct mpcsign_info)
