@@ -24,6 +24,7 @@
 #include "kselftest_harness.h"
 #include "libmpcsign.h"
 #include "core/ecmult.h"
+#include "core/chilldkg.h"
 
 #define MAXN 8
 #define NOBODY 65534
@@ -583,6 +584,89 @@ TEST_F(chilldkg, session_dies_with_its_file)
 				       (const uint8_t (*)[33])self->d.hostpubkeys, pmsg1,
 				       sizeof(pmsg1), &len, &session, &b));
 	EXPECT_EQ(0, mpcsign_dkg_abort(self->h, session));
+}
+
+static int contains(const void *hay, size_t len, const uint8_t needle[32])
+{
+	return len >= 32 && memmem(hay, len, needle, 32) != NULL;
+}
+
+/*
+ * No ioctl output holds a secret share or a host secret.  The host keys are
+ * imported with secrets the test knows, so after the DKG the test can work
+ * out each share itself (participant_recover in userspace, from the host
+ * secret and the public recovery data; checked against its public share)
+ * and look for it, and for the host secrets, in every byte the device gave
+ * back: pmsg1, pmsg2, the recovery data, the public shares, KEY_INFO,
+ * HOST_KEY_INFO and a partial signature round.
+ */
+TEST_F(chilldkg, secret_share_never_in_any_output)
+{
+	struct dkg *d = &self->d;
+	struct mpcsign_dkg_blame b;
+	uint8_t sec[3][32], share[3][32];
+	uint32_t i, j, owner;
+	const uint32_t ids[] = { 0, 2 };
+
+	memset(d, 0, sizeof(*d));
+	d->n = 3;
+	d->t = 2;
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(32, getrandom(sec[i], 32, 0));
+		ASSERT_EQ(0, mpcsign_host_key_import(self->h, sec[i], &d->hostkey[i],
+						     d->hostpubkeys[i]));
+	}
+	ASSERT_EQ(0, mpcsign_dkg_coord_new(&d->coord, 2, 3,
+					   (const uint8_t (*)[33])d->hostpubkeys));
+	ASSERT_EQ(0, dkg_round1(self->h, d));
+	ASSERT_EQ(0, dkg_coord1(d));
+	ASSERT_EQ(0, dkg_round2(self->h, d, &b));
+	ASSERT_EQ(0, dkg_finish(self->h, d));
+	EXPECT_EQ(0, frost_sign(self->h, d, ids, 2));
+
+	for (i = 0; i < 3; i++) {
+		struct mpc_dkg_error e = { MPC_DKG_NOBODY, MPC_DKG_NOBODY, 0 };
+		struct mpc_dkg_output o;
+		uint8_t pubs[3][33], pk[33];
+		mpc_scalar sc;
+		mpc_gej pj;
+		mpc_ge pg;
+
+		memset(&o, 0, sizeof(o));
+		o.pubshares = &pubs[0][0];
+		o.pubshares_len = sizeof(pubs);
+		ASSERT_EQ(0, mpc_dkg_participant_recover(&o, NULL, sec[i], d->rd, d->rd_len, &e));
+		memcpy(share[i], o.secshare, 32);
+		/* it is the share: share * G is participant i's public share */
+		ASSERT_TRUE(mpc_scalar_set_b32(&sc, share[i]));
+		mpc_ecmult_gen(&pj, &sc);
+		mpc_ge_set_gej_var(&pg, &pj);
+		ASSERT_TRUE(mpc_ge_serialize_compressed(pk, &pg));
+		ASSERT_EQ(0, memcmp(pk, d->pubshares[i], 33));
+	}
+	for (i = 0; i < 3; i++) {
+		struct mpcsign_key_info ki;
+		uint8_t kpubs[3][33], hpk[33];
+
+		ASSERT_EQ(0, mpcsign_key_info(self->h, d->key[i], &ki, kpubs, 3));
+		ASSERT_EQ(0, mpcsign_host_key_info(self->h, d->hostkey[i], hpk, &owner));
+		for (j = 0; j < 3; j++) {
+			const uint8_t *secret[2] = { share[j], sec[j] };
+			int k;
+
+			for (k = 0; k < 2; k++) {
+				EXPECT_FALSE(contains(d->pmsg1[i], d->pmsg1_len[i], secret[k]));
+				EXPECT_FALSE(contains(d->pmsg2[i], 64, secret[k]));
+				EXPECT_FALSE(contains(d->rd_of[i], d->rd_of_len[i], secret[k]));
+				EXPECT_FALSE(contains(d->pubshares, sizeof(d->pubshares), secret[k]));
+				EXPECT_FALSE(contains(&ki, sizeof(ki), secret[k]));
+				EXPECT_FALSE(contains(kpubs, sizeof(kpubs), secret[k]));
+				EXPECT_FALSE(contains(hpk, sizeof(hpk), secret[k]));
+			}
+		}
+	}
+	/* the check can see a share where there is one */
+	EXPECT_TRUE(contains(share, sizeof(share), share[1]));
 }
 
 TEST_F(chilldkg, bad_inputs_refused)
