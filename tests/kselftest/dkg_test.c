@@ -490,24 +490,75 @@ TEST_F(chilldkg, faulty_coordinator_blamed)
 					  self->d.cmsg2_len, &res, &b));
 	self->d.key[1] = res.key;
 
-	/* a coordinator that tampers with cmsg1 (the summed commitment):
-	 * every participant's step 2 or the equality check catches it */
+	/*
+	 * A coordinator that tampers with cmsg1.  Layout (n = 3, t = 2):
+	 * coms_to_secrets 33n | sum_coms_to_nonconst_terms 33(t-1) | pops 64n
+	 * | pubnonces 33n | enc_secshares 32n.  Each case has one answer.
+	 */
 	{
 		struct dkg *d = &self->d;
+		const size_t ncs = 33 * 3, pns = 33 * 3 + 33 + 64 * 3;
+		static const uint8_t gen[33] = {
+			0x02, 0x79, 0xBE, 0x66, 0x7E, 0xF9, 0xDC, 0xBB, 0xAC, 0x55, 0xA0,
+			0x62, 0x95, 0xCE, 0x87, 0x0B, 0x07, 0x02, 0x9B, 0xFC, 0xDB, 0x2D,
+			0xCE, 0x28, 0xD9, 0x59, 0xF2, 0x81, 0x5B, 0x16, 0xF8, 0x17, 0x98
+		};
+		uint8_t *cinvs;
+		size_t cinvs_len, one = mpcsign_dkg_cinv_len(3);
 		uint32_t i;
 
+		/* 1. the summed commitment is no point: everybody blames the
+		 * coordinator at once */
 		dkg_free(self->h, d);
 		ASSERT_EQ(0, dkg_setup(self->h, d, 2, 3));
 		ASSERT_EQ(0, dkg_round1(self->h, d));
 		ASSERT_EQ(0, dkg_coord1(d));
-		d->cmsg1[d->cmsg1_len - 33 * (d->t - 1) - 100] ^= 1;
-		ret = 0;
-		for (i = 0; i < 3 && !ret; i++)
-			ret = mpcsign_dkg_step2(self->h, d->session[i], d->cmsg1, d->cmsg1_len,
-						d->pmsg2[i], &b);
-		EXPECT_NE(0, ret);
-		EXPECT_TRUE(ret == -EPROTO || ret == -EBADMSG || ret == -EREMOTEIO)
-			TH_LOG("ret %d kind %u", ret, b.kind);
+		ASSERT_EQ(d->cmsg1_len, 162 * 3 + 33);
+		d->cmsg1[ncs] = 0x05;
+		for (i = 0; i < 3; i++) {
+			EXPECT_EQ(-EPROTO, mpcsign_dkg_step2(self->h, d->session[i], d->cmsg1,
+							     d->cmsg1_len, d->pmsg2[i], &b));
+			EXPECT_EQ(MPCSIGN_DKG_FAULTY_COORDINATOR, b.kind);
+			EXPECT_EQ(MPCSIGN_BLAME_NONE, b.participant);
+		}
+
+		/* 2. participant 1's public nonce altered: participant 1 sees
+		 * that its own nonce was not forwarded */
+		dkg_free(self->h, d);
+		ASSERT_EQ(0, dkg_setup(self->h, d, 2, 3));
+		ASSERT_EQ(0, dkg_round1(self->h, d));
+		ASSERT_EQ(0, dkg_coord1(d));
+		d->cmsg1[pns + 33 + 5] ^= 1;
+		EXPECT_EQ(-EPROTO, mpcsign_dkg_step2(self->h, d->session[1], d->cmsg1,
+						     d->cmsg1_len, d->pmsg2[1], &b));
+		EXPECT_EQ(MPCSIGN_DKG_FAULTY_COORDINATOR, b.kind);
+		for (i = 0; i < 3; i += 2)
+			mpcsign_dkg_abort(self->h, d->session[i]);
+
+		/* 3. the summed commitment replaced by another valid point (G):
+		 * the shares no longer verify, nobody can tell who cheated
+		 * (-EREMOTEIO), and the investigation names the coordinator */
+		dkg_free(self->h, d);
+		ASSERT_EQ(0, dkg_setup(self->h, d, 2, 3));
+		ASSERT_EQ(0, dkg_round1(self->h, d));
+		ASSERT_EQ(0, dkg_coord1(d));
+		memcpy(d->cmsg1 + ncs, gen, 33);
+		for (i = 0; i < 3; i++) {
+			EXPECT_EQ(-EREMOTEIO, mpcsign_dkg_step2(self->h, d->session[i], d->cmsg1,
+								d->cmsg1_len, d->pmsg2[i], &b));
+			EXPECT_EQ(MPCSIGN_DKG_UNKNOWN_FAULTY, b.kind);
+		}
+		ASSERT_EQ(0, mpcsign_dkg_coord_investigate(d->coord,
+							   (const uint8_t *const *)d->pmsg1,
+							   d->pmsg1_len, &cinvs, &cinvs_len));
+		ASSERT_EQ(3 * one, cinvs_len);
+		for (i = 0; i < 3; i++) {
+			EXPECT_EQ(-EPROTO, mpcsign_dkg_investigate(self->h, d->session[i],
+								   cinvs + i * one, one, &b));
+			EXPECT_EQ(MPCSIGN_DKG_FAULTY_COORDINATOR, b.kind);
+			EXPECT_EQ(MPCSIGN_BLAME_NONE, b.participant);
+		}
+		free(cinvs);
 	}
 }
 
