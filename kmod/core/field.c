@@ -277,7 +277,7 @@ static const struct fe_exp_run fe_exp_sqrt[] = {
 	{ 223, 1 }, { 22, 4 }, { 2, 2 }
 };
 
-/* Fermat inversion a^(p-2); constant time.  Kept as a cross-check for safegcd. */
+/* Fermat inversion a^(p-2); constant time.  Kept as a cross-check for modinv.c. */
 void mpc_fe_inv_fermat(mpc_fe *r, const mpc_fe *a)
 {
 	fe_pow_runs(r, a, fe_exp_p_minus_2, (int)(sizeof(fe_exp_p_minus_2) / sizeof(fe_exp_p_minus_2[0])));
@@ -329,18 +329,14 @@ void mpc_fe_to_storage(mpc_fe_storage *r, const mpc_fe *a)
 static void fe_inv_common(mpc_fe *r, const mpc_fe *a, int var)
 {
 	mpc_fe_storage st;
-	mpc_signed62 s;
 
-	mpc_fe_to_storage(&st, a);
-	mpc_signed62_from_u64(&s, st.n);
+	mpc_fe_to_storage(&st, a);	/* normalized: in [0, p) */
 	if (var)
-		mpc_modinv64_var(&s, &mpc_modinv_fe);
+		mpc_modinv_var(st.n, st.n, &mpc_modinv_p);
 	else
-		mpc_modinv64(&s, &mpc_modinv_fe);
-	mpc_signed62_to_u64(st.n, &s);
+		mpc_modinv_ct(st.n, st.n, &mpc_modinv_p);
 	mpc_fe_from_storage(r, &st);
 	memzero_explicit(&st, sizeof(st));
-	memzero_explicit(&s, sizeof(s));
 }
 
 void mpc_fe_inv(mpc_fe *r, const mpc_fe *a)

@@ -348,21 +348,12 @@ void mpc_scalar_inverse_fermat(mpc_scalar *r, const mpc_scalar *a)
 
 void mpc_scalar_inverse(mpc_scalar *r, const mpc_scalar *a)
 {
-	mpc_signed62 s;
-
-	mpc_signed62_from_u64(&s, a->d);
-	mpc_modinv64(&s, &mpc_modinv_sc);
-	mpc_signed62_to_u64(r->d, &s);
-	memzero_explicit(&s, sizeof(s));
+	mpc_modinv_ct(r->d, a->d, &mpc_modinv_n);
 }
 
 void mpc_scalar_inverse_var(mpc_scalar *r, const mpc_scalar *a)
 {
-	mpc_signed62 s;
-
-	mpc_signed62_from_u64(&s, a->d);
-	mpc_modinv64_var(&s, &mpc_modinv_sc);
-	mpc_signed62_to_u64(r->d, &s);
+	mpc_modinv_var(r->d, a->d, &mpc_modinv_n);
 }
 
 /* --- helpers for ecmult ------------------------------------------------------ */

@@ -435,6 +435,67 @@ static void test_inv_sqrt(long n)
 		    nonsquares);
 }
 
+/*
+ * Inverses of structured values, which drive the divstep iteration to its
+ * corners (long runs of even g, rows of the form (+-2^k, 0), f = -1 at
+ * the end): 1..64, p-64..p-1, 2^k, 2^k - 1, p - 2^k, (p -+ 1) / 2, and a
+ * few values found to need many divsteps.  ct == var == Fermat.
+ */
+static void test_inv_structured(void)
+{
+	static const u256 slow[] = {
+		{ { 0x44dcda7a387d76ffULL, 0x8775144ca0501e2cULL,
+		    0x598b88f9aa99e079ULL, 0xe1a33dfb249164a5ULL } },
+		{ { 0xdda1594c73ef256eULL, 0xd3495f8bcf4d3e27ULL,
+		    0xc7fd6905ec98108dULL, 0xf3aa48d67330d3c1ULL } },
+		{ { 0x08577eb1924770d4ULL, 0x5f8d296c6dcbac50ULL,
+		    0x03cc0f2793fdcbb8ULL, 0x766bad0534dada80ULL } },
+	};
+	static const u256 one = { { 1, 0, 0, 0 } };
+	u256 v[1024];
+	int nv = 0, i, k, ok = 1;
+	mpc_fe fone;
+
+	for (k = 1; k <= 64; k++) {
+		u256 t = { { (uint64_t)k, 0, 0, 0 } };
+
+		v[nv++] = t;
+		u256_sub(&v[nv++], &P, &t);
+	}
+	for (k = 0; k < 256; k++) {
+		u256 t = { { 0, 0, 0, 0 } };
+
+		t.w[k / 64] = 1ULL << (k % 64);
+		v[nv++] = t;
+		u256_sub(&v[nv++], &P, &t);
+		if (k > 1)
+			u256_sub(&v[nv++], &t, &one);
+	}
+	u256_sub(&v[nv], &P, &one);
+	v[nv].w[0] = v[nv].w[0] >> 1 | v[nv].w[1] << 63;
+	v[nv].w[1] = v[nv].w[1] >> 1 | v[nv].w[2] << 63;
+	v[nv].w[2] = v[nv].w[2] >> 1 | v[nv].w[3] << 63;
+	v[nv].w[3] >>= 1;
+	v[nv + 1] = v[nv];
+	v[nv + 1].w[0]++;
+	nv += 2;
+	for (i = 0; i < (int)(sizeof(slow) / sizeof(slow[0])); i++)
+		v[nv++] = slow[i];
+
+	mpc_fe_set_int(&fone, 1);
+	for (i = 0; i < nv; i++) {
+		mpc_fe a, i1, i2, i3, t;
+
+		fe_from_u256(&a, &v[i]);
+		mpc_fe_inv(&i1, &a);
+		mpc_fe_inv_var(&i2, &a);
+		mpc_fe_inv_fermat(&i3, &a);
+		mpc_fe_mul(&t, &i1, &a);
+		ok &= mpc_fe_equal(&i1, &i2) && mpc_fe_equal(&i1, &i3) && mpc_fe_equal(&t, &fone);
+	}
+	test_report(ok, "field: inverses of %d structured values (2^k, 2^k - 1, p - 2^k, p - k, ...)", nv);
+}
+
 int main(void)
 {
 	long n = iters();
@@ -444,5 +505,6 @@ int main(void)
 	test_normalize_edges();
 	test_random_ops(n);
 	test_inv_sqrt(n);
+	test_inv_structured();
 	return test_exit();
 }

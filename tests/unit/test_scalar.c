@@ -284,6 +284,81 @@ static void test_split_edges(void)
 	test_report(ok, "scalar: GLV split of 0, +-1, +-2, 3, +-lambda; lambda^3 = 1");
 }
 
+/* b = 2^k, big-endian */
+static void b32_pow2(uint8_t b[32], int k)
+{
+	memset(b, 0, 32);
+	b[31 - k / 8] = (uint8_t)(1 << (k % 8));
+}
+
+/* r = a - b, big-endian, a >= b */
+static void b32_sub(uint8_t r[32], const uint8_t a[32], const uint8_t b[32])
+{
+	int i, c = 0;
+
+	for (i = 31; i >= 0; i--) {
+		int v = a[i] - b[i] - c;
+
+		c = v < 0;
+		r[i] = (uint8_t)(v + (c << 8));
+	}
+}
+
+/*
+ * Inverses of structured values, which drive the divstep iteration to its
+ * corners: 1..64, n-64..n-1, 2^k, 2^k - 1, n - 2^k, (n -+ 1) / 2, and a few
+ * values found to need many divsteps.  ct == var == Fermat, a a^-1 = 1.
+ */
+static void test_inv_structured(void)
+{
+	static const uint8_t slow[][32] = {
+		{ 0x5c, 0x2e, 0x43, 0x2d, 0xd5, 0xba, 0x2b, 0xdd, 0x56, 0x36, 0x19, 0xd3, 0x2c, 0x7a, 0x24, 0x8f,
+		  0xf9, 0xdb, 0x2f, 0xc8, 0xd2, 0xa4, 0xd2, 0x7b, 0xdc, 0xb2, 0xbb, 0x99, 0xf4, 0xbe, 0xa9, 0x74 },
+		{ 0x1e, 0x2b, 0xeb, 0x89, 0x44, 0x4e, 0x34, 0xbe, 0x11, 0x07, 0xc5, 0x51, 0xe1, 0x86, 0xbb, 0xd5,
+		  0xcd, 0xc1, 0x7e, 0x70, 0xd8, 0xf1, 0x4a, 0xdf, 0x99, 0xa7, 0x58, 0x4a, 0x22, 0x6d, 0xb1, 0xe6 },
+		{ 0x59, 0x53, 0x92, 0x9a, 0x9a, 0x9a, 0x88, 0xfd, 0xaa, 0x7b, 0x5b, 0xfd, 0x5e, 0xb7, 0x61, 0xa4,
+		  0x21, 0xe2, 0x63, 0x69, 0x8a, 0x52, 0x9b, 0x4a, 0xd7, 0xa7, 0x50, 0x90, 0x1c, 0xeb, 0x3f, 0xba },
+	};
+	uint8_t v[1024][32], one[32];
+	int nv = 0, i, k, ok = 1;
+
+	b32_pow2(one, 0);
+	for (k = 1; k <= 64; k++) {
+		memset(v[nv], 0, 32);
+		v[nv++][31] = (uint8_t)k;
+		b32_add_small(v[nv++], N_B32, -k);
+	}
+	for (k = 0; k < 256; k++) {
+		uint8_t t[32];
+
+		b32_pow2(t, k);
+		memcpy(v[nv++], t, 32);
+		b32_sub(v[nv++], N_B32, t);
+		if (k > 1)
+			b32_sub(v[nv++], t, one);
+	}
+	/* (n - 1) / 2 and (n + 1) / 2 */
+	b32_add_small(v[nv], N_B32, -1);
+	for (i = 31; i >= 0; i--)
+		v[nv][i] = (uint8_t)(v[nv][i] >> 1 | (i ? v[nv][i - 1] << 7 : 0));
+	b32_add_small(v[nv + 1], v[nv], 1);
+	nv += 2;
+	for (i = 0; i < (int)(sizeof(slow) / sizeof(slow[0])); i++)
+		memcpy(v[nv++], slow[i], 32);
+
+	for (i = 0; i < nv; i++) {
+		mpc_scalar a, i1, i2, i3, t;
+
+		ok &= mpc_scalar_set_b32(&a, v[i]) == 1;
+		mpc_scalar_inverse(&i1, &a);
+		mpc_scalar_inverse_var(&i2, &a);
+		mpc_scalar_inverse_fermat(&i3, &a);
+		mpc_scalar_mul(&t, &i1, &a);
+		ok &= mpc_scalar_eq(&i1, &i2) && mpc_scalar_eq(&i1, &i3) && mpc_scalar_is_one(&t);
+	}
+	test_report(ok, "scalar: inverses of %d structured values (2^k, 2^k - 1, n - 2^k, n - k, ...)", nv);
+}
+
 int main(void)
 {
 	long n = iters();
@@ -293,6 +368,7 @@ int main(void)
 	test_edges();
 	test_split_edges();
 	test_random(n);
+	test_inv_structured();
 	secp256k1_context_destroy(ctx);
 	return test_exit();
 }
