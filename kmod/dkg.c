@@ -140,7 +140,13 @@ static void *copy_in(u64 uptr, size_t len, size_t max, int *err)
 static void hostkey_free(struct mpcsign_hostkey *hk)
 {
 	mpcsign_nhostkeys--;
+	mpcsign_quota_uncharge(hk->obj.owner, MPCSIGN_QUOTA_HOST_KEYS);
 	kfree_sensitive(hk);
+}
+
+static bool dkg_is_admin(void)
+{
+	return ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN);
 }
 
 /* Look up a host key or session the caller may use; -ENOENT / -EACCES. */
@@ -193,9 +199,15 @@ static long host_key_create(struct mpcsign_host_key *k, bool import)
 		kfree_sensitive(hk);
 		return -EINVAL;	/* an imported secret that is not a valid key */
 	}
+	ret = mpcsign_quota_charge(hk->obj.owner, MPCSIGN_QUOTA_HOST_KEYS, dkg_is_admin());
+	if (ret) {
+		kfree_sensitive(hk);
+		return ret;
+	}
 	ret = xa_alloc_cyclic(&mpcsign_hostkeys, &hk->obj.handle, hk, xa_limit_31b,
 			      &mpcsign_hostkey_next, GFP_KERNEL);
 	if (ret < 0) {
+		mpcsign_quota_uncharge(hk->obj.owner, MPCSIGN_QUOTA_HOST_KEYS);
 		kfree_sensitive(hk);
 		return ret == -EBUSY ? -ENOSPC : ret;
 	}
@@ -304,6 +316,7 @@ static void session_free(struct mpcsign_dkg_session *s)
 {
 	mpc_dkg_pstate_clear(&s->st);
 	mpcsign_nsessions--;
+	mpcsign_quota_uncharge(s->obj.owner, MPCSIGN_QUOTA_SESSIONS);
 	kfree_sensitive(s);
 }
 
@@ -376,6 +389,7 @@ long mpcsign_ioc_dkg_step1(struct file *file, void __user *uarg)
 	size_t pmsg1_len;
 	long usize;
 	u32 i;
+	bool charged = false;
 	int ret, err;
 
 	usize = mpcsign_copy_struct_in(&a, sizeof(a), MPCSIGN_DKG_STEP1_SIZE_VER0, uarg, 0);
@@ -411,6 +425,11 @@ long mpcsign_ioc_dkg_step1(struct file *file, void __user *uarg)
 	ret = -ENOSPC;
 	if (mpcsign_nsessions >= mpcsign_limits.max_dkg_sessions)
 		goto out;
+	s->obj.owner = current_euid();
+	ret = mpcsign_quota_charge(s->obj.owner, MPCSIGN_QUOTA_SESSIONS, dkg_is_admin());
+	if (ret)
+		goto out;
+	charged = true;		/* until published; then session_free uncharges */
 	/* our position among the host keys (participant_step1 checks it too) */
 	for (i = 0; i < a.n; i++)
 		if (!memcmp(hostpubkeys + (size_t)i * MPCSIGN_POINT_LEN, hk->pubkey,
@@ -433,7 +452,6 @@ long mpcsign_ioc_dkg_step1(struct file *file, void __user *uarg)
 	}
 	ret = 0;
 	mpcsign_nsessions++;
-	s->obj.owner = current_euid();
 	s->host_key = hk->obj.handle;
 	s->file = file;
 	s->stage = DKG_STAGE_STEP1;
@@ -446,6 +464,8 @@ out:
 	mutex_unlock(&mpcsign_dkg_lock);
 out_nolock:
 	if (s) {
+		if (charged)
+			mpcsign_quota_uncharge(s->obj.owner, MPCSIGN_QUOTA_SESSIONS);
 		mpc_dkg_pstate_clear(&s->st);
 		kfree_sensitive(s);
 	}

@@ -6,6 +6,7 @@
 #define MPCSIGN_INTERNAL_H
 
 #include <linux/types.h>
+#include <linux/uidgid.h>
 #include <linux/mpcsign.h>
 
 #define MPCSIGN_MODULE_VERSION "0.1.0"
@@ -20,8 +21,26 @@ struct mpcsign_limits {
 	unsigned int max_threshold;
 	unsigned int max_host_keys;
 	unsigned int max_dkg_sessions;
+	/* what one uid may hold (quota.c; CAP_SYS_ADMIN callers are not limited) */
+	unsigned int uid_max_keys;
+	unsigned int uid_max_nonces;
+	unsigned int uid_max_host_keys;
+	unsigned int uid_max_dkg_sessions;
 };
 extern struct mpcsign_limits mpcsign_limits;
+
+/* quota.c: per-uid counts of the objects each uid owns */
+enum mpcsign_quota_kind {
+	MPCSIGN_QUOTA_KEYS,
+	MPCSIGN_QUOTA_NONCES,
+	MPCSIGN_QUOTA_HOST_KEYS,
+	MPCSIGN_QUOTA_SESSIONS,
+	MPCSIGN_QUOTA_KINDS
+};
+/* Count one more object of uid (-EDQUOT past its limit unless admin; -ENOMEM). */
+int mpcsign_quota_charge(kuid_t uid, enum mpcsign_quota_kind kind, bool admin);
+void mpcsign_quota_uncharge(kuid_t uid, enum mpcsign_quota_kind kind);
+void mpcsign_quota_exit(void);
 
 /* Fill the GET_INFO answer (shared by the ioctl and netlink paths). */
 void mpcsign_fill_info(struct mpcsign_info *info);

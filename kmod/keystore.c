@@ -45,7 +45,7 @@ struct mpcsign_key {
 	kuid_t owner;
 	u32 my_id, t, n;
 	bool dead;			/* deleted: no new nonces, no signing */
-	bool counted;			/* counted in mpcsign_nkeys */
+	bool counted;			/* counted in mpcsign_nkeys and its uid's quota */
 	atomic_t nonces;		/* outstanding nonces of this key */
 	u8 secshare[MPCSIGN_SCALAR_LEN];	/* secret */
 	u8 pubshare[MPCSIGN_POINT_LEN];
@@ -73,8 +73,10 @@ static void mpcsign_key_release(struct kref *ref)
 	struct mpcsign_key *key = container_of(ref, struct mpcsign_key, ref);
 
 	kvfree(key->pubshares);
-	if (key->counted)
+	if (key->counted) {
 		atomic_dec(&mpcsign_nkeys);
+		mpcsign_quota_uncharge(key->owner, MPCSIGN_QUOTA_KEYS);
+	}
 	kfree_sensitive(key);
 }
 
@@ -123,6 +125,7 @@ static void mpcsign_nonce_free(struct mpcsign_nonce *nonce)
 {
 	atomic_dec(&nonce->key->nonces);
 	atomic_dec(&mpcsign_nnonces);
+	mpcsign_quota_uncharge(nonce->owner, MPCSIGN_QUOTA_NONCES);
 	mpcsign_key_put(nonce->key);
 	kfree_sensitive(nonce);
 }
@@ -246,6 +249,11 @@ static int mpcsign_insert_key(struct mpcsign_key *key, u32 *handle)
 	if (atomic_inc_return(&mpcsign_nkeys) > mpcsign_limits.max_keys) {
 		atomic_dec(&mpcsign_nkeys);
 		return -ENOSPC;
+	}
+	ret = mpcsign_quota_charge(key->owner, MPCSIGN_QUOTA_KEYS, mpcsign_is_admin());
+	if (ret) {
+		atomic_dec(&mpcsign_nkeys);
+		return ret;
 	}
 	key->counted = true;	/* from here on the release uncounts it */
 	xa_lock(&mpcsign_keys);
@@ -550,11 +558,18 @@ long mpcsign_ioc_nonce_gen(struct file *file, void __user *uarg)
 		ret = -ENOSPC;
 		goto out;
 	}
+	nonce->owner = current_euid();
+	ret = mpcsign_quota_charge(nonce->owner, MPCSIGN_QUOTA_NONCES, mpcsign_is_admin());
+	if (ret) {
+		atomic_dec(&mpcsign_nnonces);
+		kfree(nonce);
+		nonce = NULL;
+		goto out;
+	}
 	atomic_inc(&key->nonces);
 	kref_get(&key->ref);
 	nonce->key = key;
 	nonce->file = file;
-	nonce->owner = current_euid();
 
 	ret = get_random_bytes_wait(rand, sizeof(rand));	/* a seeded CRNG */
 	if (ret)

@@ -23,6 +23,10 @@ struct mpcsign_limits mpcsign_limits = {
 	.max_threshold = 256,
 	.max_host_keys = 64,
 	.max_dkg_sessions = 16,
+	.uid_max_keys = 256,
+	.uid_max_nonces = 1024,
+	.uid_max_host_keys = 16,
+	.uid_max_dkg_sessions = 8,
 };
 
 module_param_named(max_keys, mpcsign_limits.max_keys, uint, 0444);
@@ -41,6 +45,14 @@ module_param_named(max_host_keys, mpcsign_limits.max_host_keys, uint, 0444);
 MODULE_PARM_DESC(max_host_keys, "Host keys held at most (default 64)");
 module_param_named(max_dkg_sessions, mpcsign_limits.max_dkg_sessions, uint, 0444);
 MODULE_PARM_DESC(max_dkg_sessions, "Concurrent DKG sessions at most (default 16)");
+module_param_named(uid_max_keys, mpcsign_limits.uid_max_keys, uint, 0444);
+MODULE_PARM_DESC(uid_max_keys, "Key shares one uid may hold (default 256; CAP_SYS_ADMIN: no limit)");
+module_param_named(uid_max_nonces, mpcsign_limits.uid_max_nonces, uint, 0444);
+MODULE_PARM_DESC(uid_max_nonces, "Outstanding nonces of one uid (default 1024)");
+module_param_named(uid_max_host_keys, mpcsign_limits.uid_max_host_keys, uint, 0444);
+MODULE_PARM_DESC(uid_max_host_keys, "Host keys of one uid (default 16)");
+module_param_named(uid_max_dkg_sessions, mpcsign_limits.uid_max_dkg_sessions, uint, 0444);
+MODULE_PARM_DESC(uid_max_dkg_sessions, "DKG sessions of one uid (default 8)");
 
 void mpcsign_fill_info(struct mpcsign_info *info)
 {
@@ -77,8 +89,10 @@ static int mpcsign_check_limits(void)
 	    l->max_participants < 2 || l->max_participants > MPCSIGN_CAP_PARTICIPANTS ||
 	    l->max_threshold > MPCSIGN_CAP_PARTICIPANTS ||
 	    l->max_host_keys > MPCSIGN_CAP_HOST_KEYS ||
-	    l->max_dkg_sessions > MPCSIGN_CAP_SESSIONS) {
-		pr_err("module parameter out of range (max_keys, max_nonces <= %u; max_signers, max_participants, max_threshold <= %u; max_host_keys <= %u; max_dkg_sessions <= %u; max_msg_len <= 16 MiB; none 0)\n",
+	    l->max_dkg_sessions > MPCSIGN_CAP_SESSIONS ||
+	    !l->uid_max_keys || !l->uid_max_nonces || !l->uid_max_host_keys ||
+	    !l->uid_max_dkg_sessions) {
+		pr_err("module parameter out of range (max_keys, max_nonces <= %u; max_signers, max_participants, max_threshold <= %u; max_host_keys <= %u; max_dkg_sessions <= %u; max_msg_len <= 16 MiB; none 0, nor a uid_max_*)\n",
 		       MPCSIGN_CAP_OBJECTS, MPCSIGN_CAP_SIGNERS, MPCSIGN_CAP_HOST_KEYS,
 		       MPCSIGN_CAP_SESSIONS);
 		return -EINVAL;
@@ -133,6 +147,7 @@ static void __exit mpcsign_exit(void)
 	mpcsign_pm_exit();
 	mpcsign_dkg_exit();
 	mpcsign_keystore_exit();
+	mpcsign_quota_exit();
 	mpc_ecmult_exit();
 	pr_info("unloaded\n");
 }

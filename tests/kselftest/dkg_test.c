@@ -854,6 +854,94 @@ TEST_F(chilldkg, host_key_import_restores_backup)
 	EXPECT_EQ(-ENOENT, mpcsign_host_key_info(self->h, h1, pk2, &owner));
 }
 
+/*
+ * Per-uid quotas (module parameters uid_max_*; the test VM sets 3 keys,
+ * 4 nonces, 3 host keys, 3 sessions): an unprivileged uid that reaches one
+ * gets -EDQUOT, gets room back when it frees objects, and CAP_SYS_ADMIN is
+ * not limited.
+ */
+TEST_F(chilldkg, per_uid_quotas)
+{
+	uint32_t extra[4];
+	uint8_t pk[33];
+	pid_t pid;
+	int status, i;
+
+	ASSERT_EQ(0, chmod("/dev/mpcsign", 0666));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct dkg *d = calloc(1, sizeof(*d));
+		struct mpcsign_dkg_result res;
+		struct mpcsign *h;
+		uint8_t pubnonce[66], pubs[MAXN][33], pmsg1[4096];
+		uint32_t nonce, hk, session[4];
+		size_t len;
+
+		if (!d || setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
+		    setresuid(NOBODY, NOBODY, NOBODY))
+			_exit(10);
+		if (mpcsign_open(&h, NULL))
+			_exit(11);
+		/* a whole DKG fits: 3 host keys, 3 sessions, 3 key shares */
+		if (full_dkg(h, d, 2, 3))
+			_exit(12);
+		if (mpcsign_host_key_create(h, &hk, pk) != -EDQUOT)
+			_exit(13);
+		memset(&res, 0, sizeof(res));
+		res.pubshares = pubs;
+		res.pubshares_cap = MAXN;
+		if (mpcsign_recover(h, d->hostkey[0], d->rd, d->rd_len, &res, NULL) != -EDQUOT)
+			_exit(14);
+		for (i = 0; i < 4; i++)
+			if (mpcsign_nonce_gen(h, d->key[0], NULL, pubnonce, &nonce))
+				_exit(15);
+		if (mpcsign_nonce_gen(h, d->key[1], NULL, pubnonce, &nonce) != -EDQUOT)
+			_exit(16);
+		for (i = 0; i < 3; i++)
+			if (mpcsign_dkg_step1(h, d->hostkey[i], 2, 3,
+					      (const uint8_t (*)[33])d->hostpubkeys, pmsg1,
+					      sizeof(pmsg1), &len, &session[i], NULL))
+				_exit(17);
+		/* ending a session gives its room back; a fourth at once is over */
+		if (mpcsign_dkg_abort(h, session[2]) ||
+		    mpcsign_dkg_step1(h, d->hostkey[2], 2, 3,
+				      (const uint8_t (*)[33])d->hostpubkeys, pmsg1,
+				      sizeof(pmsg1), &len, &session[2], NULL))
+			_exit(18);
+		if (mpcsign_dkg_step1(h, d->hostkey[0], 2, 3,
+				      (const uint8_t (*)[33])d->hostpubkeys, pmsg1,
+				      sizeof(pmsg1), &len, &session[3], NULL) != -EDQUOT)
+			_exit(19);
+		/* room comes back: closing the file ends sessions and nonces */
+		mpcsign_close(h);
+		if (mpcsign_open(&h, NULL))
+			_exit(20);
+		for (i = 0; i < 4; i++)
+			if (mpcsign_nonce_gen(h, d->key[0], NULL, pubnonce, &nonce))
+				_exit(21);
+		/* and deleting a key share lets RECOVER make it again */
+		if (mpcsign_key_delete(h, d->key[0]))
+			_exit(22);
+		d->key[0] = 0;
+		if (mpcsign_recover(h, d->hostkey[0], d->rd, d->rd_len, &res, NULL))
+			_exit(23);
+		d->key[0] = res.key;
+		dkg_free(h, d);
+		mpcsign_close(h);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	chmod("/dev/mpcsign", 0600);
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	/* root (CAP_SYS_ADMIN) is counted, not limited */
+	for (i = 0; i < 4; i++)
+		ASSERT_EQ(0, mpcsign_host_key_create(self->h, &extra[i], pk));
+	for (i = 0; i < 4; i++)
+		EXPECT_EQ(0, mpcsign_host_key_delete(self->h, extra[i]));
+}
+
 /* Another uid can't use root's host keys or sessions, nor import. */
 TEST_F(chilldkg, foreign_uid_refused)
 {
