@@ -184,16 +184,9 @@ static long host_key_create(struct mpcsign_host_key *k, bool import)
 	if (!hk)
 		return -ENOMEM;
 	hk->obj.owner = current_euid();
-	if (import) {
-		memcpy(hk->seckey, k->hostseckey, sizeof(hk->seckey));
-		memzero_explicit(k->hostseckey, sizeof(k->hostseckey));
-	} else {
-		ret = get_random_bytes_wait(hk->seckey, sizeof(hk->seckey));
-		if (ret) {
-			kfree_sensitive(hk);
-			return ret;
-		}
-	}
+	/* the caller's backup (import), or fresh randomness drawn before the mutex */
+	memcpy(hk->seckey, k->hostseckey, sizeof(hk->seckey));
+	memzero_explicit(k->hostseckey, sizeof(k->hostseckey));
 	err = mpc_dkg_hostpubkey_gen(hk->pubkey, hk->seckey, &e);
 	if (err) {
 		kfree_sensitive(hk);
@@ -242,6 +235,12 @@ long mpcsign_ioc_host_key(unsigned int nr, void __user *uarg)
 	    (!import && memchr_inv(k.hostseckey, 0, sizeof(k.hostseckey)))) {
 		ret = -EINVAL;
 		goto out;
+	}
+	if (create) {
+		/* may wait for the CRNG: before the mutex */
+		ret = get_random_bytes_wait(k.hostseckey, sizeof(k.hostseckey));
+		if (ret)
+			goto out;
 	}
 	mutex_lock(&mpcsign_dkg_lock);
 	if (import || create) {
@@ -366,13 +365,22 @@ static int session_dims(u32 handle, u32 stage, u32 *n, u32 *t)
 	return ret;
 }
 
-/* Under the mutex again: the session, if it is still in that stage. */
-static struct mpcsign_dkg_session *session_get_stage(u32 handle, u32 stage, int *err)
+/*
+ * Under the mutex again: the session, if it is still in that stage and has
+ * the n and t the caller sized its input by (a session ended in between
+ * and its handle reused by another: -EAGAIN, the new one left alone).
+ */
+static struct mpcsign_dkg_session *session_get_stage(u32 handle, u32 stage, u32 n, u32 t,
+						     int *err)
 {
 	struct mpcsign_dkg_session *s = session_get(handle, err);
 
 	if (s && s->stage != stage) {
 		*err = -EALREADY;
+		return NULL;
+	}
+	if (s && (s->n != n || s->t != t)) {
+		*err = -EAGAIN;
 		return NULL;
 	}
 	return s;
@@ -480,7 +488,10 @@ out_nolock:
 			session_end(s);
 		mutex_unlock(&mpcsign_dkg_lock);
 		ret = -EFAULT;
-	} else if (ret && mpcsign_copy_struct_out(uarg, usize, &a, sizeof(a))) {
+	} else if (ret && a.blame.kind && mpcsign_copy_struct_out(uarg, usize, &a, sizeof(a))) {
+		/* only a protocol failure is reported in the struct: any other
+		 * error (-ERESTARTSYS included) leaves the caller's struct as it
+		 * was, so a restarted call sees its own input again */
 		ret = -EFAULT;
 	}
 	memzero_explicit(rnd, sizeof(rnd));
@@ -523,7 +534,7 @@ long mpcsign_ioc_dkg_step2(void __user *uarg)
 	if (err)
 		return err;
 	mutex_lock(&mpcsign_dkg_lock);
-	s = session_get_stage(a.session, DKG_STAGE_STEP1, &ret);
+	s = session_get_stage(a.session, DKG_STAGE_STEP1, n, t, &ret);
 	if (!s)
 		goto out;
 	hk = hostkey_get(s->host_key, &ret);
@@ -623,7 +634,7 @@ long mpcsign_ioc_dkg_finalize(void __user *uarg)
 		goto out_nolock;
 
 	mutex_lock(&mpcsign_dkg_lock);
-	s = session_get_stage(a.session, DKG_STAGE_STEP2, &ret);
+	s = session_get_stage(a.session, DKG_STAGE_STEP2, n, t, &ret);
 	if (!s) {
 		mutex_unlock(&mpcsign_dkg_lock);
 		goto out_nolock;
@@ -684,7 +695,7 @@ long mpcsign_ioc_dkg_investigate(void __user *uarg)
 	if (ret)
 		goto out_nolock;
 	mutex_lock(&mpcsign_dkg_lock);
-	s = session_get_stage(a.session, DKG_STAGE_INVESTIGATE, &ret);
+	s = session_get_stage(a.session, DKG_STAGE_INVESTIGATE, n, t, &ret);
 	if (!s)
 		goto out;
 	err = mpc_dkg_participant_investigate(&s->st, cinv, a.cinv_len, &e);

@@ -572,8 +572,10 @@ long mpcsign_ioc_nonce_gen(struct file *file, void __user *uarg)
 	nonce->file = file;
 
 	ret = get_random_bytes_wait(rand, sizeof(rand));	/* a seeded CRNG */
-	if (ret)
+	if (ret) {
+		memzero_explicit(rand, sizeof(rand));
 		goto out;
+	}
 	ret = mpc_frost_nonce_gen(nonce->secnonce, ng.pubnonce, rand,
 				  key->secshare, key->pubshare,
 				  ng.flags & MPCSIGN_NONCE_F_THRESH_PK ? ng.thresh_pk_x : NULL,

@@ -130,7 +130,8 @@ struct mpcsign_key_import {
  *			public shares (0 = not wanted)
  * @pubshares_len:	in: its size; must be >= n * 33 if @pubshares is set
  *			(-ENOSPC otherwise, with every out field filled, so the
- *			caller learns n and the size to retry with); out: n * 33
+ *			caller learns n and the size it needs; the out fields
+ *			must be zero again in the retry); out: n * 33
  * @thresh_pk:		out: threshold public key (compressed)
  * Errors: -ENOENT unknown handle; -EACCES not the owner (nor CAP_SYS_ADMIN);
  * -EINVAL; -ENOSPC buffer too small; -EFAULT.
