@@ -18,12 +18,15 @@
  * doublings and B*S additions, each with a full table scan.  The additions
  * use complete projective formulas (no special cases, no blinding needed).
  *
- * mpc_ecmult_const (secret k, any point): k = k1 + k2*lambda (GLV, both
- * halves made positive by conditional negation and odd by adding 1, undone
- * at the end by a conditional subtraction); each half uses the same +-1
- * digit trick as the comb on 33 windows of 4 bits (odd digits -15..15), a
- * table of 8 odd multiples of A scanned in full (lambda*P = (beta*x, y) for
- * the second half), complete projective formulas.
+ * mpc_ecmult_const (secret k, public point): k = k1 + k2*lambda (GLV, both
+ * halves made odd by adding a short vector of the GLV lattice and positive
+ * by conditional negation); each half uses the same +-1 digit trick as the
+ * comb on 26 windows of 5 bits (odd digits -31..31), a table of 16 odd
+ * multiples of A (built in variable time, affine on an isomorphic curve)
+ * scanned in full, lambda*P = (beta*x, y) for the second half; Jacobian
+ * doublings and mixed additions, which the recoding keeps away from their
+ * exceptional cases (argument at the code), complete additions (by cmov)
+ * in the last window.
  *
  * mpc_ecmult (public data): Strauss-wNAF.  na is split with the GLV
  * endomorphism (lambda*(x, y) = (beta*x, y)) into two ~128-bit halves, ng
@@ -36,6 +39,9 @@
  */
 #include "ecmult.h"
 #include "field_impl.h"
+
+#define fmul(r, a, b) mpc_fe_mul_inner((r)->n, (a)->n, (b)->n)
+#define fsqr(r, a) mpc_fe_sqr_inner((r)->n, (a)->n)
 
 /* comb for ecmult_gen: B blocks, T teeth, S spacing; B*T*S >= 256 */
 /*
@@ -286,12 +292,71 @@ void mpc_ecmult_gen(mpc_gej *r, const mpc_scalar *k)
 }
 
 /*
- * b = (k + 2^CONST_L - 1) / 2 as an integer, k odd and < 2^129: then
- * sum_{i < CONST_L} (2 b_i - 1) 2^i = k.  Plain 4x64 arithmetic, ct.
+ * --- mpc_ecmult_const: k*A, k secret, A public (ECDH) -------------------------
+ *
+ * Scalar.  k = k1 + k2 lambda (mpc_scalar_split_lambda, |k_i| < 2^128).
+ * To make both halves odd, the short vector (u, v) of the lattice below
+ * (u + v lambda = 0 mod n, so the sum is unchanged) of the right parity
+ * class is added: (0, 0), (-a1, b1), (c1, a1) or (b1, c1) (const_split, by
+ * cmov).  Then n_i = [k_i < 0], K_i = |k_i| is odd and K_i < 2^128 +
+ * 2^128.2 < 2^130, and with P_1 = (-1)^n1 A, P_2 = (-1)^n2 lambda A:
+ * k A = K_1 P_1 + K_2 P_2.  Each K is written as sum_{w < 26} d_w 32^w with
+ * every digit d_w odd in [-31, 31]: with b = (K + 2^130 - 1) / 2, d_w =
+ * 2 b[5w .. 5w+4] - 31 (const_recode; valid for odd K < 2^130).  |d| = 2j + 1
+ * selects T[j], the sign is a cmov.
+ *
+ * Table (A is public: variable time).  T[j] = (2j+1) A for j < 16, with
+ * co-Z additions (Meloni, "New point addition formulae for ECC
+ * applications", 2007): P and D = 2A in Jacobian coordinates with the same Z
+ * give P + D and D on the new common Z in 5M + 2S.  The ratios of the
+ * successive Z are kept and the entries are brought to the last Z (zg) in a
+ * backward pass, so they are affine points of the isomorphic curve y^2 =
+ * x^3 + 7 zg^6 (no inversion).  The ladder runs on that curve: the Jacobian
+ * formulas for a = 0 below do not involve b; the result goes back with
+ * Z *= zg.  lambda (x, y) = (beta x, y) holds there too; beta x is one
+ * multiplication after the lookup.
+ *
+ * Ladder.  acc = d_25 P_1 + d'_25 P_2, then for w = 24 .. 0: five doublings,
+ * one scan of the whole table for both digits, acc += d_w P_1, acc +=
+ * d'_w P_2.  The Jacobian doubling (3M + 4S) has no exceptional case for a
+ * finite point (no point of order 2).  The mixed addition acc + e (8M + 3S)
+ * is wrong only for acc = +-e or acc = infinity; for w >= 1 none can occur:
+ *   Before the additions of window w < 25, acc = x P_1 + y P_2 with x =
+ *   32 D, D = sum_{j > w} d_j 32^(j-w-1), so |D| < K_1 / 32^(w+1) + 1 and
+ *   |x| < 2^(130-5w) + 32 (y likewise from K_2).  An exception in the first
+ *   addition is (x -+ d_w) P_1 + y P_2 = 0 or x P_1 + y P_2 = 0, in the
+ *   second (x + d_w) P_1 + (y -+ d'_w) P_2 = 0 or (x + d_w) P_1 + y P_2 = 0.
+ *   With P_2 = +-lambda P_1 (order n) each means u + v lambda = 0 (mod n)
+ *   with |u|, |v| < 2^125 + 64 (w >= 1) and v != 0: y = 32 D' with D' =
+ *   d'_(w+1) (mod 32) odd, and y -+ d'_w is odd.  The lattice {(u, v) :
+ *   u + v lambda = 0 (mod n)} (determinant n) has the Lagrange-reduced basis
+ *   (-a1, b1), (c1, a1) with
+ *     a1 = 0x3086d221a7d46bcde86c90e49284eb15,
+ *     b1 = 0xe4437ed6010e88286f547fa90abfe4c3, c1 = a1 + b1,
+ *   (the GLV basis of mpc_scalar_split_lambda) whose first vector is a
+ *   shortest one, of length > 2^127.8; so every nonzero (u, v) in it has
+ *   max(|u|, |v|) > 2^127.3: no exception.  At the top, acc = d_25 P_1 is
+ *   finite and d_25 P_1 = -+d'_25 P_2 would need |u|, |v| <= 31.  Hence acc
+ *   stays finite until window 0 (the doublings keep it finite: prime
+ *   order).
+ * In window 0 the bound becomes 2^130 + 64, above the lattice minimum (and
+ * k = 0 or k = 58 lambda do hit acc = -e and acc = e there), so its two
+ * additions use const_add_ge_complete: the mixed sum and the doubling of
+ * acc, selected by cmov (H = R = 0: acc = e, the doubling; H = 0, R != 0:
+ * acc = -e, the formula gives Z = 0, infinity; Z = 0: acc is infinity, the
+ * result is e).
+ * Builds with MPC_VERIFY check H != 0 in every unchecked addition.
+ *
+ * Cost: 26 x (5 doublings + 2 additions + one scan of 16 entries) and 15
+ * co-Z additions for the table, against 33 x (4 + 2) complete projective
+ * operations (6M + 2S and 12M) and two scans of 8 projective entries before.
  */
-#define CONST_L 132
-#define CONST_WINDOWS (CONST_L / 4)
+#define CONST_W 5
+#define CONST_L 130
+#define CONST_WINDOWS (CONST_L / CONST_W)
+#define CONST_TABLE (1 << (CONST_W - 1))
 
+/* b = (k + 2^CONST_L - 1) / 2 as an integer, k odd and < 2^CONST_L.  ct. */
 static void const_recode(mpc_scalar *b, const mpc_scalar *k)
 {
 	mpc_u128 t;
@@ -310,117 +375,398 @@ static void const_recode(mpc_scalar *b, const mpc_scalar *k)
 	b->d[2] >>= 1;
 }
 
-/* e = +-tab[idx] (sign: neg), X multiplied by beta if lam; full scan, ct */
-static void const_lookup(mpc_gep *e, const mpc_gep *tab, unsigned int idx, int neg, int lam)
+/* 1 if a is zero mod p (any magnitude <= 32); ct */
+static int fe_is_zero_ct(const mpc_fe *a)
 {
-	mpc_fe ny, bx;
-	unsigned int i;
+	mpc_fe t = *a;
+	int z;
 
-	*e = tab[0];
-	for (i = 1; i < 8; i++)
-		mpc_gep_cmov(e, &tab[i], (int)(i == idx));
-	mpc_fe_normalize_weak_inl(&e->y);
-	mpc_fe_negate_inl(&ny, &e->y, 1);
-	mpc_fe_cmov(&e->y, &ny, neg);
-	if (lam) {
-		mpc_fe_mul(&bx, &e->x, &fe_beta);
-		e->x = bx;
+	mpc_fe_normalize(&t);
+	z = mpc_fe_is_zero(&t);
+	memzero_explicit(&t, sizeof(t));
+	return z;
+}
+
+static void gej_cmov(mpc_gej *r, const mpc_gej *a, int flag)
+{
+	mpc_fe_cmov(&r->x, &a->x, flag);
+	mpc_fe_cmov(&r->y, &a->y, flag);
+	mpc_fe_cmov(&r->z, &a->z, flag);
+}
+
+/*
+ * r = 2a, Jacobian, a finite (on any curve y^2 = x^3 + b); 3M + 4S, ct:
+ *   S = X Y^2, M = 3 X^2, X3 = M^2 - 8S, Y3 = M (4S - X3) - 8 Y^4, Z3 = 2 Y Z.
+ * Magnitudes: X, Y <= 17, Z <= 2 in; 17, 17, 2 out.  r may alias a.
+ */
+static MPC_NOINLINE void const_double(mpc_gej *r, const mpc_gej *a)
+{
+	mpc_fe m, y2, s, y4, t, x3;
+
+	fsqr(&m, &a->x);
+	mpc_fe_mul_int_inl(&m, 3);		/* 3 */
+	fsqr(&y2, &a->y);
+	fmul(&s, &a->x, &y2);
+	fsqr(&y4, &y2);
+	fmul(&r->z, &a->y, &a->z);
+	mpc_fe_mul_int_inl(&r->z, 2);		/* 2 */
+	fsqr(&x3, &m);
+	mpc_fe_negate_inl(&t, &s, 1);		/* 2 */
+	mpc_fe_mul_int_inl(&t, 8);		/* 16 */
+	mpc_fe_add_inl(&x3, &t);		/* 17 */
+	mpc_fe_mul_int_inl(&s, 4);		/* 4 */
+	mpc_fe_negate_inl(&t, &x3, 17);		/* 18 */
+	mpc_fe_add_inl(&t, &s);			/* 22 */
+	fmul(&r->y, &m, &t);
+	mpc_fe_negate_inl(&t, &y4, 1);
+	mpc_fe_mul_int_inl(&t, 8);		/* 16 */
+	mpc_fe_add_inl(&r->y, &t);		/* 17 */
+	r->x = x3;
+}
+
+/*
+ * r = a + b, b affine (x normalized, y magnitude <= 2), valid when a is
+ * finite and a != +-b; 8M + 3S, ct:
+ *   U2 = x Z^2, S2 = y Z^3, H = U2 - X, R = S2 - Y,
+ *   X3 = R^2 - H^3 - 2 X H^2, Y3 = R (X H^2 - X3) - Y H^3, Z3 = Z H.
+ * *h and *rr get H and R.  Magnitudes: X, Y <= 17, Z <= 2 in; 7, 3, 1 out.
+ * r may alias a.
+ */
+static MPC_NOINLINE void const_add_ge_hr(mpc_gej *r, const mpc_gej *a, const mpc_ge *b,
+					 mpc_fe *h, mpc_fe *rr)
+{
+	mpc_fe z2, u2, s2, h2, h3, v, t, x3;
+
+	fsqr(&z2, &a->z);
+	fmul(&u2, &b->x, &z2);
+	fmul(&t, &z2, &a->z);
+	fmul(&s2, &b->y, &t);
+	mpc_fe_negate_inl(h, &a->x, 17);	/* 18 */
+	mpc_fe_add_inl(h, &u2);			/* 19 */
+	mpc_fe_negate_inl(rr, &a->y, 17);	/* 18 */
+	mpc_fe_add_inl(rr, &s2);		/* 19 */
+	fsqr(&h2, h);
+	fmul(&h3, &h2, h);
+	fmul(&v, &a->x, &h2);			/* X H^2 */
+	fmul(&t, &a->y, &h3);			/* Y H^3 */
+	fmul(&r->z, &a->z, h);
+	fsqr(&x3, rr);
+	mpc_fe_negate_inl(&h3, &h3, 1);		/* 2 */
+	mpc_fe_add_inl(&x3, &h3);		/* 3 */
+	mpc_fe_negate_inl(&h2, &v, 1);
+	mpc_fe_mul_int_inl(&h2, 2);		/* 4 */
+	mpc_fe_add_inl(&x3, &h2);		/* 7 */
+	mpc_fe_negate_inl(&h2, &x3, 7);		/* 8 */
+	mpc_fe_add_inl(&h2, &v);		/* 9 */
+	fmul(&r->y, rr, &h2);
+	mpc_fe_negate_inl(&h2, &t, 1);
+	mpc_fe_add_inl(&r->y, &h2);		/* 3 */
+	r->x = x3;
+}
+
+/* the same where the argument above rules out a = +-b and a = infinity */
+static inline void const_add_ge(mpc_gej *r, const mpc_gej *a, const mpc_ge *b)
+{
+	mpc_fe h, rr;
+
+	MPC_VERIFY_CHECK(!mpc_fe_normalizes_to_zero_var(&a->z));
+	const_add_ge_hr(r, a, b, &h, &rr);
+	MPC_VERIFY_CHECK(!mpc_fe_normalizes_to_zero_var(&h));
+}
+
+/*
+ * r = a + b for every a (infinity: Z = 0) and every finite affine b; ct.
+ * Infinity comes out as Z = 0.  Magnitudes in as const_add_ge_hr, out
+ * within those of const_double.
+ */
+static void const_add_ge_complete(mpc_gej *r, const mpc_gej *a, const mpc_ge *b)
+{
+	mpc_gej s, d;
+	mpc_fe h, rr, one;
+	int hz, rz, az;
+
+	az = fe_is_zero_ct(&a->z);
+	const_double(&d, a);
+	const_add_ge_hr(&s, a, b, &h, &rr);
+	hz = fe_is_zero_ct(&h);
+	rz = fe_is_zero_ct(&rr);
+	/* a = b: H = R = 0 and s = (0, 0, 0); the sum is 2a */
+	gej_cmov(&s, &d, hz & rz);
+	/* a = -b: H = 0, R != 0, s = (R^2, -R^3, 0) is infinity already */
+	/* a infinity: b */
+	mpc_fe_set_int(&one, 1);
+	mpc_fe_cmov(&s.x, &b->x, az);
+	mpc_fe_cmov(&s.y, &b->y, az);
+	mpc_fe_cmov(&s.z, &one, az);
+	r->x = s.x;
+	r->y = s.y;
+	r->z = s.z;
+	memzero_explicit(&s, sizeof(s));
+	memzero_explicit(&d, sizeof(d));
+	memzero_explicit(&h, sizeof(h));
+	memzero_explicit(&rr, sizeof(rr));
+}
+
+/* (x, y) = (x s^2, y s^3): the same point with Z multiplied by s */
+static MPC_NOINLINE void const_scale(mpc_fe *x, mpc_fe *y, const mpc_fe *s)
+{
+	mpc_fe s2;
+
+	fsqr(&s2, s);
+	fmul(x, x, &s2);
+	fmul(&s2, &s2, s);
+	fmul(y, y, &s2);
+}
+
+/*
+ * Co-Z addition: P = (Xp, Yp) and D = (Xd, Yd) on the same Z, Xp != Xd.
+ * With u = Xp - Xd, v = Yp - Yd, on the new Z u: D = (Xd u^2, Yd u^3) and
+ * P + D = (v^2 - Xd u^2 - Xp u^2, v (Xd u^2 - X3) - Yd u^3); 5M + 2S.
+ * In and out: magnitude 1.  *u gets the ratio of the Z.
+ */
+static MPC_NOINLINE void const_zaddu(mpc_fe *px, mpc_fe *py, mpc_fe *dx, mpc_fe *dy,
+				     mpc_fe *u)
+{
+	mpc_fe v, t, n;
+
+	mpc_fe_negate_inl(u, dx, 1);
+	mpc_fe_add_inl(u, px);			/* 3 */
+	mpc_fe_negate_inl(&v, dy, 1);
+	mpc_fe_add_inl(&v, py);			/* 3 */
+	fsqr(&t, u);
+	fmul(dx, dx, &t);			/* Xd u^2 */
+	fmul(px, px, &t);			/* Xp u^2 */
+	mpc_fe_negate_inl(&t, dx, 1);
+	mpc_fe_add_inl(&t, px);			/* 3: u^3 */
+	fmul(dy, dy, &t);			/* Yd u^3 */
+	fsqr(&t, &v);
+	mpc_fe_negate_inl(&n, dx, 1);
+	mpc_fe_add_inl(&t, &n);
+	mpc_fe_negate_inl(&n, px, 1);
+	mpc_fe_add_inl(&t, &n);			/* 5: X3 */
+	mpc_fe_normalize_weak_inl(&t);
+	*px = t;
+	mpc_fe_negate_inl(&t, px, 1);
+	mpc_fe_add_inl(&t, dx);			/* 3 */
+	fmul(py, &v, &t);
+	mpc_fe_negate_inl(&t, dy, 1);
+	mpc_fe_add_inl(py, &t);			/* 3 */
+	mpc_fe_normalize_weak_inl(py);
+}
+
+/*
+ * tab[j] = (2j+1) A for j < CONST_TABLE, affine on the curve isomorphic
+ * through *zg (see above).  A is public and finite: variable time is fine
+ * (this code happens to have no branch at all).  The co-Z additions are
+ * (2j-1) A + 2A, and (2j-1) A != +-2A (mod n) for j < 16.
+ */
+static MPC_NOINLINE void const_build_table(mpc_ge_storage *tab, mpc_fe *zg, const mpc_ge *a)
+{
+	mpc_fe zr[CONST_TABLE];			/* zr[j] = Z_j / Z_(j-1) */
+	mpc_fe px, py, z;
+	mpc_gej d;
+	int j;
+
+	/* D = 2A (Z = 2y), P = A on the same Z */
+	mpc_gej_set_ge(&d, a);
+	const_double(&d, &d);
+	mpc_fe_normalize_weak_inl(&d.x);
+	mpc_fe_normalize_weak_inl(&d.y);
+	px = a->x;
+	py = a->y;
+	const_scale(&px, &py, &d.z);
+	z = d.z;
+	mpc_fe_to_storage(&tab[0].x, &px);
+	mpc_fe_to_storage(&tab[0].y, &py);
+	for (j = 1; j < CONST_TABLE; j++) {
+		const_zaddu(&px, &py, &d.x, &d.y, &zr[j]);
+		mpc_fe_mul(&z, &z, &zr[j]);
+		mpc_fe_to_storage(&tab[j].x, &px);
+		mpc_fe_to_storage(&tab[j].y, &py);
+	}
+	*zg = z;
+	/* bring tab[j] from Z_j to Z_last: scale by zr[j+1] ... zr[last] */
+	z = zr[CONST_TABLE - 1];
+	for (j = CONST_TABLE - 2; j >= 0; j--) {
+		mpc_fe_from_storage(&px, &tab[j].x);
+		mpc_fe_from_storage(&py, &tab[j].y);
+		const_scale(&px, &py, &z);
+		mpc_fe_to_storage(&tab[j].x, &px);
+		mpc_fe_to_storage(&tab[j].y, &py);
+		if (j > 0)
+			mpc_fe_mul(&z, &z, &zr[j]);
 	}
 }
 
-/* acc = sum of the two digit expansions over tab (A) and lambda*tab */
-static __attribute__((__noinline__)) void const_ladder(mpc_gep *acc, const mpc_gep *tab,
-						   const mpc_scalar *b1, const mpc_scalar *b2,
-						   int n1, int n2)
+/*
+ * o1 = x (y if c) of tab[i1], o2 = that of tab[i2], reading every entry:
+ * eight accumulators, which stay in registers; ct.
+ */
+static inline __attribute__((__always_inline__)) void
+const_scan(uint64_t *o1, uint64_t *o2, const mpc_ge_storage *tab, int c,
+	   unsigned int i1, unsigned int i2)
 {
-	mpc_gep e;
-	int w;
+	uint64_t x0 = 0, x1 = 0, x2 = 0, x3 = 0, y0 = 0, y1 = 0, y2 = 0, y3 = 0;
+	unsigned int i;
 
-	mpc_gep_set_infinity(acc);
-	for (w = CONST_WINDOWS - 1; w >= 0; w--) {
-		unsigned int m, top, idx;
+	for (i = 0; i < CONST_TABLE; i++) {
+		const uint64_t *p = c ? tab[i].y.n : tab[i].x.n;
+		uint64_t k1 = -mpc_value_barrier_u64((uint64_t)(i == i1));
+		uint64_t k2 = -mpc_value_barrier_u64((uint64_t)(i == i2));
 
-		if (w != CONST_WINDOWS - 1) {
-			mpc_gep_double(acc, acc);
-			mpc_gep_double(acc, acc);
-			mpc_gep_double(acc, acc);
-			mpc_gep_double(acc, acc);
-		}
-		/* digit 2m - 15: index (|d| - 1) / 2, negative when m < 8 */
-		m = mpc_scalar_get_bits(b1, (unsigned int)(4 * w), 4);
-		top = m >> 3;
-		idx = (m ^ ((top - 1) & 7)) & 7;
-		const_lookup(&e, tab, idx, (int)(top ^ 1) ^ n1, 0);
-		mpc_gep_add(acc, acc, &e);
-		m = mpc_scalar_get_bits(b2, (unsigned int)(4 * w), 4);
-		top = m >> 3;
-		idx = (m ^ ((top - 1) & 7)) & 7;
-		const_lookup(&e, tab, idx, (int)(top ^ 1) ^ n2, 1);
-		mpc_gep_add(acc, acc, &e);
+		x0 |= p[0] & k1;
+		x1 |= p[1] & k1;
+		x2 |= p[2] & k1;
+		x3 |= p[3] & k1;
+		y0 |= p[0] & k2;
+		y1 |= p[1] & k2;
+		y2 |= p[2] & k2;
+		y3 |= p[3] & k2;
 	}
-	memzero_explicit(&e, sizeof(e));
+	o1[0] = x0;
+	o1[1] = x1;
+	o1[2] = x2;
+	o1[3] = x3;
+	o2[0] = y0;
+	o2[1] = y1;
+	o2[2] = y2;
+	o2[3] = y3;
+}
+
+/*
+ * e1 = d_w T (sign flipped if n1), e2 = lambda (d'_w T) (flipped if n2):
+ * the digits of window w of b1 and b2; one scan of the whole table, ct.
+ */
+static void const_lookup2(mpc_ge *e1, mpc_ge *e2, const mpc_ge_storage *tab,
+			  const mpc_scalar *b1, const mpc_scalar *b2, int w, int n1, int n2)
+{
+	mpc_ge_storage s1, s2;
+	mpc_fe ny;
+	unsigned int m1, m2, t1, t2, i1, i2;
+
+	/* digit 2m - 31: index (|d| - 1) / 2, negative when m < 16 */
+	m1 = mpc_scalar_get_bits(b1, (unsigned int)(CONST_W * w), CONST_W);
+	t1 = m1 >> (CONST_W - 1);
+	i1 = (m1 ^ ((t1 - 1) & (CONST_TABLE - 1))) & (CONST_TABLE - 1);
+	m2 = mpc_scalar_get_bits(b2, (unsigned int)(CONST_W * w), CONST_W);
+	t2 = m2 >> (CONST_W - 1);
+	i2 = (m2 ^ ((t2 - 1) & (CONST_TABLE - 1))) & (CONST_TABLE - 1);
+	const_scan(s1.x.n, s2.x.n, tab, 0, i1, i2);
+	const_scan(s1.y.n, s2.y.n, tab, 1, i1, i2);
+	mpc_fe_from_storage(&e1->x, &s1.x);
+	mpc_fe_from_storage(&e1->y, &s1.y);
+	mpc_fe_negate_inl(&ny, &e1->y, 1);
+	mpc_fe_cmov(&e1->y, &ny, (int)(t1 ^ 1) ^ n1);
+	e1->infinity = 0;
+	mpc_fe_from_storage(&e2->x, &s2.x);
+	mpc_fe_from_storage(&e2->y, &s2.y);
+	fmul(&e2->x, &e2->x, &fe_beta);
+	mpc_fe_negate_inl(&ny, &e2->y, 1);
+	mpc_fe_cmov(&e2->y, &ny, (int)(t2 ^ 1) ^ n2);
+	e2->infinity = 0;
+	memzero_explicit(&s1, sizeof(s1));
+	memzero_explicit(&s2, sizeof(s2));
+	memzero_explicit(&ny, sizeof(ny));
+}
+
+/* acc = K1 P_1 + K2 P_2, computed on the isomorphic curve of tab (Z = zg) */
+static MPC_NOINLINE void const_ladder(mpc_gej *acc, const mpc_ge_storage *tab,
+				      const mpc_fe *zg, const mpc_scalar *b1,
+				      const mpc_scalar *b2, int n1, int n2)
+{
+	mpc_ge e1, e2;
+	int w, i;
+
+	const_lookup2(&e1, &e2, tab, b1, b2, CONST_WINDOWS - 1, n1, n2);
+	mpc_gej_set_ge(acc, &e1);
+	const_add_ge(acc, acc, &e2);
+	for (w = CONST_WINDOWS - 2; w >= 0; w--) {
+		for (i = 0; i < CONST_W; i++)
+			const_double(acc, acc);
+		const_lookup2(&e1, &e2, tab, b1, b2, w, n1, n2);
+		if (w > 0) {
+			const_add_ge(acc, acc, &e1);
+			const_add_ge(acc, acc, &e2);
+		} else {
+			const_add_ge_complete(acc, acc, &e1);
+			const_add_ge_complete(acc, acc, &e2);
+		}
+	}
+	fmul(&acc->z, &acc->z, zg);		/* back to the real curve */
+	acc->infinity = fe_is_zero_ct(&acc->z);
+	memzero_explicit(&e1, sizeof(e1));
+	memzero_explicit(&e2, sizeof(e2));
+}
+
+/*
+ * Short vectors (u, v) with u + v lambda = 0 (mod n), one for each nonzero
+ * parity class: (-a1, b1) (odd, odd), (c1, a1) (even, odd) and their sum
+ * (b1, c1) (odd, even), c1 = a1 + b1 (the basis in the comment above).
+ */
+static const mpc_scalar const_neg_a1 = { {
+	0xD765CDA83DB1562CULL, 0x8A280AC50774346DULL,
+	0xFFFFFFFFFFFFFFFEULL, 0xFFFFFFFFFFFFFFFFULL } };
+static const mpc_scalar const_a1 = { {
+	0xE86C90E49284EB15ULL, 0x3086D221A7D46BCDULL, 0, 0 } };
+static const mpc_scalar const_b1 = { {
+	0x6F547FA90ABFE4C3ULL, 0xE4437ED6010E8828ULL, 0, 0 } };
+static const mpc_scalar const_c1 = { {
+	0x57C1108D9D44CFD8ULL, 0x14CA50F7A8E2F3F6ULL, 1, 0 } };
+
+/*
+ * b_i = recoded K_i, n_i = its sign (see above): k = k1 + k2 lambda, plus
+ * the short vector of the parity class that makes both halves odd (q_i =
+ * [k_i even], for the signed value: n is odd), then absolute values.  ct.
+ */
+static MPC_NOINLINE void const_split(mpc_scalar *b1, mpc_scalar *b2, int *n1, int *n2,
+				     const mpc_scalar *k)
+{
+	mpc_scalar k1, k2, u, v;
+	int q1, q2;
+
+	mpc_scalar_split_lambda(&k1, &k2, k);
+	q1 = (int)((k1.d[0] & 1) ^ 1) ^ mpc_scalar_is_high(&k1);
+	q2 = (int)((k2.d[0] & 1) ^ 1) ^ mpc_scalar_is_high(&k2);
+	mpc_scalar_set_int(&u, 0);
+	mpc_scalar_set_int(&v, 0);
+	mpc_scalar_cmov(&u, &const_neg_a1, q1 & q2);
+	mpc_scalar_cmov(&v, &const_b1, q1 & q2);
+	mpc_scalar_cmov(&u, &const_c1, (q1 ^ 1) & q2);
+	mpc_scalar_cmov(&v, &const_a1, (q1 ^ 1) & q2);
+	mpc_scalar_cmov(&u, &const_b1, q1 & (q2 ^ 1));
+	mpc_scalar_cmov(&v, &const_c1, q1 & (q2 ^ 1));
+	mpc_scalar_add(&k1, &k1, &u);
+	mpc_scalar_add(&k2, &k2, &v);
+	*n1 = mpc_scalar_is_high(&k1);
+	mpc_scalar_cond_negate(&k1, *n1);
+	*n2 = mpc_scalar_is_high(&k2);
+	mpc_scalar_cond_negate(&k2, *n2);
+	const_recode(b1, &k1);
+	const_recode(b2, &k2);
+	mpc_scalar_clear(&k1);
+	mpc_scalar_clear(&k2);
+	mpc_scalar_clear(&u);
+	mpc_scalar_clear(&v);
 }
 
 void mpc_ecmult_const(mpc_gej *r, const mpc_ge *a, const mpc_scalar *k)
 {
-	mpc_gep tab[8], acc, t;
-	mpc_scalar k1, k2, one, b1, b2;
-	mpc_ge c;
-	int i, n1, n2, e1, e2;
+	mpc_ge_storage tab[CONST_TABLE];	/* public */
+	mpc_scalar b1, b2;
+	mpc_fe zg;
+	int n1, n2;
 
 	if (a->infinity) {
 		mpc_gej_set_infinity(r);
 		return;
 	}
-	/* k = k1 + k2 lambda; make both halves positive (< 2^128) and odd */
-	mpc_scalar_split_lambda(&k1, &k2, k);
-	n1 = mpc_scalar_is_high(&k1);
-	mpc_scalar_cond_negate(&k1, n1);
-	n2 = mpc_scalar_is_high(&k2);
-	mpc_scalar_cond_negate(&k2, n2);
-	e1 = (int)((k1.d[0] & 1) ^ 1);
-	e2 = (int)((k2.d[0] & 1) ^ 1);
-	mpc_scalar_set_int(&one, (unsigned int)e1);
-	mpc_scalar_add(&k1, &k1, &one);
-	mpc_scalar_set_int(&one, (unsigned int)e2);
-	mpc_scalar_add(&k2, &k2, &one);
-	const_recode(&b1, &k1);
-	const_recode(&b2, &k2);
-
-	/* odd multiples (2i+1) A */
-	mpc_gep_set_ge(&tab[0], a);
-	mpc_gep_double(&t, &tab[0]);
-	for (i = 1; i < 8; i++)
-		mpc_gep_add(&tab[i], &tab[i - 1], &t);
-
-	/* (+-k1') A + (+-k2') lambda A */
-	const_ladder(&acc, tab, &b1, &b2, n1, n2);
-
-	/* undo the +1 of even halves: subtract (+-A) and (+-lambda A) */
-	c = *a;
-	mpc_fe_negate_inl(&c.y, &a->y, 1);
-	mpc_fe_normalize_weak_inl(&c.y);
-	mpc_fe_cmov(&c.y, &a->y, n1);		/* -(+-A) */
-	mpc_gep_add_ge(&t, &acc, &c);
-	mpc_gep_cmov(&acc, &t, e1);
-	c = *a;
-	mpc_fe_mul(&c.x, &a->x, &fe_beta);
-	mpc_fe_normalize_weak_inl(&c.x);
-	mpc_fe_negate_inl(&c.y, &a->y, 1);
-	mpc_fe_normalize_weak_inl(&c.y);
-	mpc_fe_cmov(&c.y, &a->y, n2);		/* -(+-lambda A) */
-	mpc_gep_add_ge(&t, &acc, &c);
-	mpc_gep_cmov(&acc, &t, e2);
-
-	mpc_gej_set_gep(r, &acc);
-	mpc_scalar_clear(&k1);
-	mpc_scalar_clear(&k2);
+	const_split(&b1, &b2, &n1, &n2, k);
+	const_build_table(tab, &zg, a);		/* a is not read after this */
+	const_ladder(r, tab, &zg, &b1, &b2, n1, n2);
 	mpc_scalar_clear(&b1);
 	mpc_scalar_clear(&b2);
-	memzero_explicit(&acc, sizeof(acc));
-	memzero_explicit(&t, sizeof(t));
-	memzero_explicit(tab, sizeof(tab));
-	memzero_explicit(&c, sizeof(c));
+	memzero_explicit(&n1, sizeof(n1));
+	memzero_explicit(&n2, sizeof(n2));
 }
 
 /* --- variable time: Strauss-wNAF with GLV ------------------------------------- */
