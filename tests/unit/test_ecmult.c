@@ -16,6 +16,12 @@
  */
 #include <secp256k1.h>
 #include "test.h"
+
+#ifdef MPC_VERIFY
+#define MPC_VERIFY_OR(v, plain) (v)
+#else
+#define MPC_VERIFY_OR(v, plain) (plain)
+#endif
 #include "core/ecmult.h"
 
 #ifdef MPC_VERIFY
@@ -241,6 +247,53 @@ static void test_mul(long n)
 		    NEDGE);
 }
 
+/*
+ * ecmult_const's last windows: its additions outside the final window are
+ * safe only because no small lattice vector (a, b), a + b lambda = 0, can
+ * make the accumulator meet the table entry there; in the final window it
+ * can (k = 0, k = 58 lambda, ...) and complete additions take over.  Every
+ * k = a + b lambda with |a|, |b| <= R (both GLV halves tiny, the cases where
+ * those meetings happen), on a random point, against libsecp256k1.
+ */
+static void test_const_small_lattice(void)
+{
+	const int R = MPC_VERIFY_OR(20, 70);
+	uint8_t p33[33], k[32], s1[33], s2[33];
+	mpc_scalar lam_b, sa, sk;
+	mpc_ge p, g;
+	mpc_gej r;
+	int a, b, ok = 1, count = 0;
+
+	rand_seckey(k);
+	secp_gen(p33, k);
+	if (!mpc_ge_parse_compressed(&p, p33)) {
+		TEST_FAIL("parse");
+		return;
+	}
+	for (b = -R; b <= R; b++) {
+		mpc_scalar_set_int(&lam_b, (unsigned int)(b < 0 ? -b : b));
+		mpc_scalar_mul(&lam_b, &lam_b, &mpc_scalar_lambda);
+		if (b < 0)
+			mpc_scalar_negate(&lam_b, &lam_b);
+		for (a = -R; a <= R; a++) {
+			mpc_scalar_set_int(&sa, (unsigned int)(a < 0 ? -a : a));
+			if (a < 0)
+				mpc_scalar_negate(&sa, &sa);
+			mpc_scalar_add(&sk, &sa, &lam_b);
+			mpc_scalar_get_b32(k, &sk);
+			secp_mul(s1, p33, k);	/* all zero for k = 0 */
+			mpc_ecmult_const(&r, &p, &sk);
+			mpc_ge_set_gej(&g, &r);
+			if (!mpc_ge_serialize_compressed(s2, &g))
+				memset(s2, 0, 33);
+			ok &= memcmp(s1, s2, 33) == 0;
+			count++;
+		}
+	}
+	test_report(ok, "ecmult: ecmult_const on all %d k = a + b lambda, |a|, |b| <= %d, vs libsecp256k1",
+		    count, R);
+}
+
 static void test_double_mul(long n)
 {
 	long i;
@@ -435,6 +488,7 @@ int main(void)
 	test_infinity_inputs();
 	test_gen(n);
 	test_mul(n);
+	test_const_small_lattice();
 	test_double_mul(n / 10 > 1000 ? n / 10 : 1000);
 	test_multi(n / 500 > 50 ? (int)(n / 500) : 50);
 	mpc_ecmult_exit();
