@@ -408,8 +408,15 @@ long mpcsign_ioc_dkg_step1(struct file *file, void __user *uarg)
 		return -EINVAL;
 	if (a.n > mpcsign_limits.max_participants || a.t > mpcsign_limits.max_threshold)
 		return -E2BIG;
-	if (a.t < 1 || a.t > a.n)
+	if (a.t < 1 || a.t > a.n) {
+		/* the spec's ThresholdOrCountError, reported as such */
+		blame_none(&a.blame);
+		a.blame.kind = MPCSIGN_DKG_THRESHOLD_OR_COUNT;
+		a.size = sizeof(a);
+		if (mpcsign_copy_struct_out(uarg, usize, &a, sizeof(a)))
+			return -EFAULT;
 		return -EINVAL;
+	}
 	pmsg1_len = mpc_dkg_pmsg1_len(a.n, a.t);
 	if (a.pmsg1_len < pmsg1_len)
 		return -ENOSPC;

@@ -769,9 +769,11 @@ TEST_F(chilldkg, bad_inputs_refused)
 	EXPECT_EQ(-EINVAL, mpcsign_dkg_step1(self->h, self->d.hostkey[0], 4, 3,
 					     (const uint8_t (*)[33])self->d.hostpubkeys, pmsg1,
 					     sizeof(pmsg1), &len, &session, &b));
+	EXPECT_EQ(MPCSIGN_DKG_THRESHOLD_OR_COUNT, b.kind);
 	EXPECT_EQ(-EINVAL, mpcsign_dkg_step1(self->h, self->d.hostkey[0], 0, 3,
 					     (const uint8_t (*)[33])self->d.hostpubkeys, pmsg1,
 					     sizeof(pmsg1), &len, &session, &b));
+	EXPECT_EQ(MPCSIGN_DKG_THRESHOLD_OR_COUNT, b.kind);
 	EXPECT_EQ(-E2BIG, mpcsign_dkg_step1(self->h, self->d.hostkey[0], 2, 100000,
 					    (const uint8_t (*)[33])self->d.hostpubkeys, pmsg1,
 					    sizeof(pmsg1), &len, &session, &b));
