@@ -101,7 +101,8 @@ struct mpcsign_info {
  * public shares lie on one polynomial of degree t-1 whose value at 0 is
  * thresh_pk.  Errors: -EPERM without CAP_SYS_ADMIN; -EINVAL bad header,
  * ranges, encodings or inconsistent shares; -E2BIG n > max_signers;
- * -ENOSPC max_keys reached; -EFAULT; -ENOMEM.
+ * -ENOSPC max_keys reached; -EFAULT; -ENOMEM.  (Not limited by uid_max_keys:
+ * import needs CAP_SYS_ADMIN.)
  */
 struct mpcsign_key_import {
 	__u32 size;
@@ -190,7 +191,8 @@ struct mpcsign_key_delete {
  * @thresh_pk_x:	in: x-only threshold public key (tweaked, if tweaking)
  * @pubnonce:		out: the 66-byte public nonce
  * Errors: -ENOENT, -EACCES, -EINVAL, -E2BIG, -ENOSPC max_nonces reached,
- * -EFAULT, -ENOMEM.
+ * -EDQUOT the caller's uid_max_nonces reached, -EFAULT, -ENOMEM.
+ * The secret nonce dies with the open file it was made through.
  */
 struct mpcsign_nonce_gen {
 	__u32 size;
@@ -329,8 +331,8 @@ struct mpcsign_dkg_blame {
  * @hostpubkey:	out: the host public key (compressed)
  * @hostseckey:	in (IMPORT only; must be zero otherwise)
  * Errors: -EPERM (IMPORT without CAP_SYS_ADMIN), -EINVAL (an invalid host
- * secret, reserved fields), -ENOSPC (max_host_keys), -ENOENT, -EACCES,
- * -EFAULT, -ENOMEM.
+ * secret, reserved fields), -ENOSPC (max_host_keys), -EDQUOT (the caller's
+ * uid_max_host_keys), -ENOENT, -EACCES, -EFAULT, -ENOMEM.
  */
 struct mpcsign_host_key {
 	__u32 size;
@@ -369,8 +371,11 @@ struct mpcsign_host_key_list {
  *		participant order (ours among them)
  * @pmsg1, @pmsg1_len: in: buffer for pmsg1 and its size (>= 33t + 32n + 97,
  *		-ENOSPC otherwise); out: the length written
- * @session:	out: the DKG session handle
+ * @session:	out: the DKG session handle; the session dies with the open
+ *		file it was begun through
  * @blame:	out
+ * Errors besides the protocol's (see enum mpcsign_dkg_kind): -ENOSPC
+ * (max_dkg_sessions, or the pmsg1 buffer), -EDQUOT (uid_max_dkg_sessions).
  */
 struct mpcsign_dkg_step1 {
 	__u32 size;
@@ -418,7 +423,9 @@ struct mpcsign_dkg_step2 {
  * that fails its check ends the session too (one finalize per state, as the
  * spec requires).  RECOVER
  * (@host_key, @recovery_data as input) re-creates the key share from the
- * host key and the recovery data.
+ * host key and the recovery data.  The new key counts against max_keys
+ * (-ENOSPC) and the caller's uid_max_keys (-EDQUOT); for FINALIZE the
+ * recovery data has been written by then, so RECOVER can make the key later.
  *
  * @session:	in (FINALIZE; 0 for RECOVER)
  * @host_key:	in (RECOVER; 0 for FINALIZE)
