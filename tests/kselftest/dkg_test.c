@@ -359,6 +359,15 @@ TEST_F(chilldkg, recover_after_delete_then_sign)
 								  (const uint8_t (*)[64])acks,
 								  &b));
 		EXPECT_EQ(MPCSIGN_DKG_RECOVERY_DATA, b.kind);
+		/* params for another n */
+		prm.t = 2;
+		prm.n = 2;
+		EXPECT_EQ(-EILSEQ, mpcsign_dkg_acks_verify_params(self->d.rd, self->d.rd_len,
+								  &prm,
+								  (const uint8_t (*)[64])acks,
+								  &b));
+		EXPECT_EQ(MPCSIGN_DKG_RECOVERY_DATA, b.kind);
+		prm.n = 3;
 		/* the same host keys in another order */
 		memcpy(swapped[0], self->d.hostpubkeys[1], 33);
 		memcpy(swapped[1], self->d.hostpubkeys[0], 33);

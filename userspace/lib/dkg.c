@@ -461,6 +461,15 @@ int mpcsign_dkg_coord_investigate(struct mpcsign_dkg_coord *c, const uint8_t *co
 	return 0;
 }
 
+/* the recovery data does not match the caller's params (the spec's RecoveryDataError) */
+static void blame_recovery_data(struct mpcsign_dkg_blame *blame)
+{
+	const struct mpcsign_dkg_blame rdb = { MPCSIGN_DKG_RECOVERY_DATA, MPCSIGN_BLAME_NONE,
+					       MPCSIGN_BLAME_NONE, 0 };
+
+	put_blame(blame, &rdb);
+}
+
 static int acks_verify(const uint8_t *recovery_data, size_t recovery_data_len,
 		       const struct mpcsign_dkg_params *want, const uint8_t (*acks)[64],
 		       uint32_t n, struct mpcsign_dkg_blame *blame)
@@ -483,9 +492,12 @@ static int acks_verify(const uint8_t *recovery_data, size_t recovery_data_len,
 	ret = -EILSEQ;
 	if (!mpc_dkg_recovery_data_dims(recovery_data, recovery_data_len, &rn, &rt))
 		goto out;
-	ret = -EINVAL;
-	if (rn != n)
+	ret = want ? -EILSEQ : -EINVAL;	/* with params: data of another n */
+	if (rn != n) {
+		if (want)
+			blame_recovery_data(blame);
 		goto out;
+	}
 	ret = -ENOMEM;
 	o.pubshares_len = (size_t)n * 33;
 	o.pubshares = malloc(o.pubshares_len);
@@ -499,10 +511,7 @@ static int acks_verify(const uint8_t *recovery_data, size_t recovery_data_len,
 	/* ... must be the caller's, when the caller has them */
 	if (want && (want->t != p.t || want->n != p.n ||
 		     memcmp(want->hostpubkeys, p.hostpubkeys, (size_t)p.n * 33))) {
-		struct mpcsign_dkg_blame rdb = { MPCSIGN_DKG_RECOVERY_DATA, MPCSIGN_BLAME_NONE,
-						 MPCSIGN_BLAME_NONE, 0 };
-
-		put_blame(blame, &rdb);
+		blame_recovery_data(blame);
 		ret = -EILSEQ;
 		goto out;
 	}
