@@ -216,6 +216,14 @@ static int full_dkg(struct mpcsign *h, struct dkg *d, uint32_t t, uint32_t n)
 	return ret;
 }
 
+/* mpcsign_dkg_acks_verify_params on the DKG's recovery data */
+static int acks_params(const struct dkg *d, const struct mpcsign_dkg_params *prm,
+		       uint8_t (*acks)[64], struct mpcsign_dkg_blame *b)
+{
+	return mpcsign_dkg_acks_verify_params(d->rd, d->rd_len, prm,
+					      (const uint8_t (*)[64])acks, b);
+}
+
 FIXTURE(chilldkg) {
 	struct mpcsign *h;
 	struct dkg d;
@@ -347,25 +355,18 @@ TEST_F(chilldkg, recover_after_delete_then_sign)
 		EXPECT_EQ(0, mpcsign_recovery_ack_sign_params(self->h, self->d.hostkey[0],
 							      self->d.rd, self->d.rd_len, &prm,
 							      ack, &b));
-		EXPECT_EQ(0, mpcsign_dkg_acks_verify_params(self->d.rd, self->d.rd_len, &prm,
-							    (const uint8_t (*)[64])acks, &b));
+		EXPECT_EQ(0, acks_params(&self->d, &prm, acks, &b));
 		prm.t = 3;	/* another threshold */
 		EXPECT_EQ(-EILSEQ, mpcsign_recovery_ack_sign_params(self->h, self->d.hostkey[0],
 								    self->d.rd, self->d.rd_len,
 								    &prm, ack, &b));
 		EXPECT_EQ(MPCSIGN_DKG_RECOVERY_DATA, b.kind);
-		EXPECT_EQ(-EILSEQ, mpcsign_dkg_acks_verify_params(self->d.rd, self->d.rd_len,
-								  &prm,
-								  (const uint8_t (*)[64])acks,
-								  &b));
+		EXPECT_EQ(-EILSEQ, acks_params(&self->d, &prm, acks, &b));
 		EXPECT_EQ(MPCSIGN_DKG_RECOVERY_DATA, b.kind);
 		/* params for another n */
 		prm.t = 2;
 		prm.n = 2;
-		EXPECT_EQ(-EILSEQ, mpcsign_dkg_acks_verify_params(self->d.rd, self->d.rd_len,
-								  &prm,
-								  (const uint8_t (*)[64])acks,
-								  &b));
+		EXPECT_EQ(-EILSEQ, acks_params(&self->d, &prm, acks, &b));
 		EXPECT_EQ(MPCSIGN_DKG_RECOVERY_DATA, b.kind);
 		prm.n = 3;
 		/* the same host keys in another order */
@@ -377,10 +378,7 @@ TEST_F(chilldkg, recover_after_delete_then_sign)
 		EXPECT_EQ(-EILSEQ, mpcsign_recovery_ack_sign_params(self->h, self->d.hostkey[0],
 								    self->d.rd, self->d.rd_len,
 								    &prm, ack, &b));
-		EXPECT_EQ(-EILSEQ, mpcsign_dkg_acks_verify_params(self->d.rd, self->d.rd_len,
-								  &prm,
-								  (const uint8_t (*)[64])acks,
-								  &b));
+		EXPECT_EQ(-EILSEQ, acks_params(&self->d, &prm, acks, &b));
 		/* the flag with an old-size struct, and params fields without it */
 		{
 			struct mpcsign_recovery_ack ra;
