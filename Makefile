@@ -79,11 +79,16 @@ deps-quiet:
 	@tests/scripts/install-deps.sh --if-missing
 
 # --- the module ----------------------------------------------------------------
+# Built in a copy of its sources under $(O)/kmod-$(KVER) (tests/scripts/module-tree.sh):
+# nothing of kbuild's lands in the source tree, and builds for several kernels or
+# several O= directories do not share objects.
+MOD_DIR = $(abspath $(O))/kmod-$(KVER)
+MODULE_KO = $(MOD_DIR)/mpcsign.ko
 module: deps-quiet
 	@test -d "$(KDIR)" || { echo "KDIR=$(KDIR) not found (run tests/scripts/install-deps.sh)"; exit 1; }
-	$(MAKE) -C $(KDIR) M=$(CURDIR) O= W=1 modules
-module-w1: deps-quiet
-	$(MAKE) -C $(KDIR) M=$(CURDIR) O= W=1 modules
+	@tests/scripts/module-tree.sh $(CURDIR) $(MOD_DIR)
+	$(MAKE) -C $(KDIR) M=$(MOD_DIR) O= W=1 modules
+module-w1: module
 
 # --- userspace core (same code as the module) -----------------------------------
 $(O)/core/%.o: kmod/core/%.c $(CORE_HDRS)
@@ -162,20 +167,20 @@ unit-tests: deps-quiet $(UNIT_BINS) $(UNIT_SAN_BINS) $(CT_BINS) $(FUZZ_BINS)
 	tests/run-tests.sh unit $(O)
 
 vm-tests: deps-quiet module $(KSFT_BINS)
-	tests/vm/run-vm.sh --mode test --kver $(KVER) --out $(O)
+	tests/vm/run-vm.sh --mode test --kver $(KVER) --out $(O) --ko $(MODULE_KO)
 
 check: deps-quiet
 	@$(MAKE) --no-print-directory module userspace tests
-	tests/run-tests.sh all $(O) $(KVER)
+	tests/run-tests.sh all $(O) $(KVER) $(MODULE_KO)
 
 demo: deps-quiet
 	@$(MAKE) --no-print-directory module userspace $(KSFT_BINS)
-	tests/vm/run-vm.sh --mode demo --kver $(KVER) --out $(O) --msg "$(MSG)"
+	tests/vm/run-vm.sh --mode demo --kver $(KVER) --out $(O) --ko $(MODULE_KO) --msg "$(MSG)"
 
 bench: deps-quiet
 	@$(MAKE) --no-print-directory $(O)/bench module $(VM_BENCH_BINS)
 	$(O)/bench
-	tests/vm/run-vm.sh --mode bench --kver $(KVER) --out $(O)
+	tests/vm/run-vm.sh --mode bench --kver $(KVER) --out $(O) --ko $(MODULE_KO)
 
 # install libmpcsign (shared, static, headers, pkg-config) and the CLI
 PREFIX ?= /usr/local
@@ -193,4 +198,3 @@ install: userspace
 
 clean:
 	rm -rf $(O)
-	-$(MAKE) -C $(KDIR) M=$(CURDIR) O= clean 2>/dev/null

@@ -6,7 +6,7 @@
 # failure; a program that exits non-zero without printing "not ok" counts
 # as one failure.
 set -uo pipefail
-what=${1:-all} out=${2:-build} kver=${3:-}
+what=${1:-all} out=${2:-build} kver=${3:-} ko=${4:-}
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 pass=0 fail=0
@@ -63,7 +63,7 @@ if [ -x tests/ct/run-ct.sh ]; then
 	run constant-time tests/ct/run-ct.sh "$out"
 fi
 if [ "$what" = all ]; then
-	run vm-kselftest tests/vm/run-vm.sh --mode test --kver "$kver" --out "$out"
+	run vm-kselftest tests/vm/run-vm.sh --mode test --kver "$kver" --out "$out" ${ko:+--ko "$ko"}
 fi
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -3,16 +3,21 @@
 # module and the test binaries; run the kselftests (--mode test) or the demo
 # (--mode demo).  Exits non-zero on any failure, printing the guest console.
 #
-#   tests/vm/run-vm.sh --mode test|demo --kver VERSION --out BUILD_DIR
+#   tests/vm/run-vm.sh --mode test|demo|bench --kver VERSION --out BUILD_DIR [--ko MODULE]
+#                      [--append "KEY=VALUE ..."] [--msg MSG]
+# --append adds kernel command line words; KEY=VALUE words that the kernel
+# does not know reach /init as environment variables (MPCMODE works so).
 set -euo pipefail
 
-mode=test kver= out=build msg="hello from mpcsign" timeout_s=${MPC_VM_TIMEOUT:-600}
+mode=test kver= out=build ko= append= msg="hello from mpcsign" timeout_s=${MPC_VM_TIMEOUT:-600}
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--mode) mode=$2; shift 2 ;;
 	--kver) kver=$2; shift 2 ;;
 	--out) out=$2; shift 2 ;;
 	--msg) msg=$2; shift 2 ;;
+	--ko) ko=$2; shift 2 ;;
+	--append) append=$2; shift 2 ;;
 	*) echo "run-vm: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
@@ -20,7 +25,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 [ -n "$kver" ] || kver=$("$top/tests/scripts/kver.sh")
 vmlinuz=/boot/vmlinuz-$kver
 [ -r "$vmlinuz" ] || { echo "run-vm: $vmlinuz not found" >&2; exit 1; }
-ko=$top/mpcsign.ko
+[ -n "$ko" ] || ko=$top/$out/kmod-$kver/mpcsign.ko
 [ -r "$ko" ] || { echo "run-vm: $ko not built (make module)" >&2; exit 1; }
 modinfo -F vermagic "$ko" | grep -q "^$kver " || {
 	echo "run-vm: $ko was built for $(modinfo -F vermagic "$ko"), not $kver" >&2; exit 1; }
@@ -62,7 +67,7 @@ set +e
 timeout --foreground -k 10 "$timeout_s" qemu-system-x86_64 -accel tcg -cpu max -m 1024 -smp 1 \
 	-display none -monitor none -serial "file:$log" -no-reboot \
 	-kernel "$vmlinuz" -initrd "$work/initrd.gz" \
-	-append "console=ttyS0 quiet loglevel=4 panic=-1 oops=panic MPCMODE=$mode" </dev/null
+	-append "console=ttyS0 quiet loglevel=4 panic=-1 oops=panic MPCMODE=$mode $append" </dev/null
 qrc=$?
 set -e
 end=$(date +%s.%N)
