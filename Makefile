@@ -52,6 +52,9 @@ BENCH_SRCS := $(sort $(wildcard tests/bench/*.c))
 CORE_OBJS := $(patsubst kmod/core/%.c,$(O)/core/%.o,$(CORE_SRCS))
 CORE_SAN_OBJS := $(patsubst kmod/core/%.c,$(O)/core-san/%.o,$(CORE_SRCS))
 LIB_OBJS := $(patsubst userspace/lib/%.c,$(O)/lib/%.o,$(LIB_SRCS))
+LIB_SAN_OBJS := $(patsubst userspace/lib/%.c,$(O)/lib-san/%.o,$(LIB_SRCS))
+# the party daemon (userspace/mpcsignd/)
+DAEMON_SRCS := $(sort $(wildcard userspace/mpcsignd/*.c))
 COMMON_OBJS := $(patsubst tests/common/%.c,$(O)/common/%.o,$(COMMON_SRCS))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(O)/tests/%,$(UNIT_SRCS))
 UNIT_SAN_BINS := $(patsubst tests/unit/%.c,$(O)/tests-san/%,$(UNIT_SRCS))
@@ -61,6 +64,13 @@ KSFT_BINS := $(patsubst tests/kselftest/%.c,$(O)/ksft/%,$(KSFT_SRCS))
 NL_CFLAGS := $(shell pkg-config --cflags libnl-genl-3.0 2>/dev/null)
 NL_LIBS := $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null)
 SECP_LIBS := -lsecp256k1
+# TLS (OpenSSL 3), the config and policy parser (inih), sd_notify (libsystemd)
+NET_CFLAGS := $(shell pkg-config --cflags openssl inih 2>/dev/null)
+NET_LIBS := $(shell pkg-config --libs openssl inih 2>/dev/null)
+SD_CFLAGS := $(shell pkg-config --cflags libsystemd 2>/dev/null)
+SD_LIBS := $(shell pkg-config --libs libsystemd 2>/dev/null)
+# everything libmpcsign links against
+LIB_DEPS = $(NL_LIBS) $(SECP_LIBS) $(NET_LIBS)
 
 KSFT_DIR := $(O)/ksft-harness
 
@@ -99,7 +109,10 @@ $(O)/core-san/%.o: kmod/core/%.c $(CORE_HDRS)
 	$(CC) $(SAN_FLAGS) $(WARN) -Wno-missing-prototypes -DMPC_VERIFY '-Dnoinline=__attribute__((__noinline__))' -Ikmod -c $< -o $@
 $(O)/lib/%.o: userspace/lib/%.c $(CORE_HDRS) $(wildcard userspace/lib/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(USER_CFLAGS) $(NL_CFLAGS) -c $< -o $@
+	$(CC) $(USER_CFLAGS) $(NL_CFLAGS) $(NET_CFLAGS) -c $< -o $@
+$(O)/lib-san/%.o: userspace/lib/%.c $(CORE_HDRS) $(wildcard userspace/lib/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_FLAGS) $(WARN) -DMPC_VERIFY -Iinclude/uapi -Ikmod -Iuserspace/lib $(NL_CFLAGS) $(NET_CFLAGS) -c $< -o $@
 $(O)/common/%.o: tests/common/%.c $(wildcard tests/common/*.h) $(CORE_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes -c $< -o $@
@@ -110,27 +123,31 @@ $(LIBNAME).a: $(CORE_OBJS) $(LIB_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 $(LIBNAME).so: $(CORE_OBJS) $(LIB_OBJS)
-	$(CC) -shared -Wl,-soname,libmpcsign.so.0 -o $@ $^ $(NL_LIBS) $(SECP_LIBS)
+	$(CC) -shared -Wl,-soname,libmpcsign.so.0 -o $@ $^ $(LIB_DEPS)
 $(O)/mpcsign.pc: userspace/lib/mpcsign.pc.in
 	@mkdir -p $(O)
 	sed -e 's|@PREFIX@|$(or $(PREFIX),/usr/local)|' $< > $@
 
-userspace: deps-quiet $(LIBNAME).a $(LIBNAME).so $(O)/mpcsign.pc $(O)/mpcsign
+DAEMON_BIN := $(if $(DAEMON_SRCS),$(O)/mpcsignd)
+userspace: deps-quiet $(LIBNAME).a $(LIBNAME).so $(O)/mpcsign.pc $(O)/mpcsign $(DAEMON_BIN)
 
-$(O)/mpcsign: $(wildcard userspace/tools/*.c) $(LIBNAME).a
-	$(CC) $(USER_CFLAGS) $(NL_CFLAGS) -o $@ $(wildcard userspace/tools/*.c) $(LIBNAME).a $(NL_LIBS) $(SECP_LIBS)
+$(O)/mpcsign: $(wildcard userspace/tools/*.c userspace/tools/*.h) $(LIBNAME).a
+	$(CC) $(USER_CFLAGS) $(NL_CFLAGS) $(NET_CFLAGS) -o $@ $(wildcard userspace/tools/*.c) $(LIBNAME).a $(LIB_DEPS)
+$(O)/mpcsignd: $(DAEMON_SRCS) $(wildcard userspace/mpcsignd/*.h) $(LIBNAME).a
+	$(CC) $(USER_CFLAGS) $(NL_CFLAGS) $(NET_CFLAGS) $(SD_CFLAGS) -Iuserspace/mpcsignd -o $@ $(DAEMON_SRCS) \
+		$(LIBNAME).a $(LIB_DEPS) $(SD_LIBS) -lpthread
 
 # --- tests -----------------------------------------------------------------------
 $(O)/tests/%: tests/unit/%.c $(CORE_OBJS) $(COMMON_OBJS) $(LIBNAME).a
 	@mkdir -p $(dir $@)
-	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes -o $@ $< $(COMMON_OBJS) $(LIBNAME).a $(NL_LIBS) $(SECP_LIBS)
-$(O)/tests-san/%: tests/unit/%.c $(CORE_SAN_OBJS) $(COMMON_SRCS) $(LIB_SRCS)
+	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes -o $@ $< $(COMMON_OBJS) $(LIBNAME).a $(LIB_DEPS) -lpthread
+$(O)/tests-san/%: tests/unit/%.c $(CORE_SAN_OBJS) $(COMMON_SRCS) $(LIB_SAN_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(SAN_FLAGS) $(WARN) -Wno-missing-prototypes -DMPC_VERIFY -Iinclude/uapi -Ikmod -Iuserspace/lib -Itests/common \
-		$(NL_CFLAGS) -o $@ $< $(COMMON_SRCS) $(LIB_SRCS) $(CORE_SAN_OBJS) $(NL_LIBS) $(SECP_LIBS)
+		$(NL_CFLAGS) $(NET_CFLAGS) -o $@ $< $(COMMON_SRCS) $(LIB_SAN_OBJS) $(CORE_SAN_OBJS) $(LIB_DEPS) -lpthread
 $(O)/tests/ct_%: tests/ct/ct_%.c $(CORE_OBJS) $(COMMON_OBJS) $(LIBNAME).a
 	@mkdir -p $(dir $@)
-	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes -o $@ $< $(COMMON_OBJS) $(LIBNAME).a $(NL_LIBS) $(SECP_LIBS)
+	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes -o $@ $< $(COMMON_OBJS) $(LIBNAME).a $(LIB_DEPS)
 
 $(KSFT_DIR)/.stamp:
 	tests/scripts/extract-ksft.sh $(KSFT_DIR)
@@ -140,26 +157,27 @@ $(O)/ksft/%: tests/kselftest/%.c $(KSFT_DIR)/.stamp $(LIBNAME).a include/uapi/li
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare -Wno-misleading-indentation \
 		-Iinclude/uapi -Ikmod -Iuserspace/lib \
-		-I$(KSFT_DIR) $(NL_CFLAGS) -o $@ $< $(LIBNAME).a $(NL_LIBS) $(SECP_LIBS) -lpthread
+		-I$(KSFT_DIR) $(NL_CFLAGS) $(NET_CFLAGS) -o $@ $< $(LIBNAME).a $(LIB_DEPS) -lpthread
 
 # benchmarks that run in the VM (tests/vm/*_bench.c), built like the kselftests
 $(O)/vm/%: tests/vm/%.c $(LIBNAME).a include/uapi/linux/mpcsign.h
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -g -Wall -Wextra -Werror -Iinclude/uapi -Ikmod -Iuserspace/lib $(NL_CFLAGS) \
-		-o $@ $< $(LIBNAME).a $(NL_LIBS) $(SECP_LIBS)
+		-o $@ $< $(LIBNAME).a $(LIB_DEPS)
 VM_BENCH_BINS := $(patsubst tests/vm/%.c,$(O)/vm/%,$(wildcard tests/vm/*_bench.c))
 
 $(O)/bench: $(BENCH_SRCS) $(CORE_OBJS) $(COMMON_OBJS) $(LIBNAME).a
-	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes -o $@ $(BENCH_SRCS) $(COMMON_OBJS) $(LIBNAME).a $(NL_LIBS) $(SECP_LIBS)
+	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes -o $@ $(BENCH_SRCS) $(COMMON_OBJS) $(LIBNAME).a $(LIB_DEPS)
 
 # fuzz targets: tests/fuzz/fuzz_*.c define LLVMFuzzerTestOneInput(); with gcc
-# they link with tests/fuzz/driver.c (random and corpus inputs, ASan + UBSan)
+# they link with tests/fuzz/driver.c (random and corpus inputs, ASan + UBSan);
+# the library's parsers (frames, messages, policy, config) with libmpcsign's objects
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(O)/fuzz/%,$(FUZZ_SRCS))
-$(O)/fuzz/%: tests/fuzz/%.c tests/fuzz/driver.c $(CORE_SAN_OBJS)
+$(O)/fuzz/%: tests/fuzz/%.c tests/fuzz/driver.c $(CORE_SAN_OBJS) $(LIB_SAN_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(SAN_FLAGS) $(WARN) -Wno-missing-prototypes -DMPC_VERIFY -Iinclude/uapi -Ikmod -Itests/common \
-		-o $@ $< tests/fuzz/driver.c $(CORE_SAN_OBJS)
+	$(CC) $(SAN_FLAGS) $(WARN) -Wno-missing-prototypes -DMPC_VERIFY -Iinclude/uapi -Ikmod -Iuserspace/lib -Itests/common \
+		$(NET_CFLAGS) -o $@ $< tests/fuzz/driver.c $(CORE_SAN_OBJS) $(LIB_SAN_OBJS) $(LIB_DEPS) -lpthread
 
 tests: $(UNIT_BINS) $(UNIT_SAN_BINS) $(CT_BINS) $(KSFT_BINS) $(FUZZ_BINS)
 

@@ -8,7 +8,9 @@ set -eu
 PKGS="build-essential make gcc libc6-dev pkg-config
 linux-headers-amd64 linux-image-amd64 linux-source-6.1 xz-utils
 qemu-system-x86 busybox-static cpio kmod
-libsecp256k1-dev libnl-3-dev libnl-genl-3-dev valgrind python3"
+libsecp256k1-dev libnl-3-dev libnl-genl-3-dev valgrind python3
+libssl-dev openssl libinih-dev libsystemd-dev iproute2
+flex bison bc libelf-dev"
 
 missing() {
 	for p in $PKGS; do
