@@ -88,6 +88,8 @@ static long mpcsign_dispatch(struct file *file, unsigned int nr, void __user *ua
 		return mpcsign_ioc_nonce_gen(file, uarg);
 	case _IOC_NR(MPCSIGN_IOC_SIGN):
 		return mpcsign_ioc_sign(uarg);
+	case _IOC_NR(MPCSIGN_IOC_KEY_LOOKUP):
+		return mpcsign_ioc_key_lookup(uarg);
 	case _IOC_NR(MPCSIGN_IOC_HOST_KEY_CREATE):
 	case _IOC_NR(MPCSIGN_IOC_HOST_KEY_IMPORT):
 	case _IOC_NR(MPCSIGN_IOC_HOST_KEY_INFO):
@@ -95,6 +97,10 @@ static long mpcsign_dispatch(struct file *file, unsigned int nr, void __user *ua
 		return mpcsign_ioc_host_key(nr, uarg);
 	case _IOC_NR(MPCSIGN_IOC_HOST_KEY_LIST):
 		return mpcsign_ioc_host_key_list(uarg);
+	case _IOC_NR(MPCSIGN_IOC_HOST_KEY_SIGN):
+		return mpcsign_ioc_host_key_sign(uarg);
+	case _IOC_NR(MPCSIGN_IOC_HOST_KEY_LOOKUP):
+		return mpcsign_ioc_host_key_lookup(uarg);
 	case _IOC_NR(MPCSIGN_IOC_DKG_STEP1):
 		return mpcsign_ioc_dkg_step1(file, uarg);
 	case _IOC_NR(MPCSIGN_IOC_DKG_STEP2):
@@ -119,7 +125,9 @@ static bool mpcsign_ioc_read_only(unsigned int nr)
 {
 	return nr == _IOC_NR(MPCSIGN_IOC_GET_INFO) || nr == _IOC_NR(MPCSIGN_IOC_KEY_INFO) ||
 	       nr == _IOC_NR(MPCSIGN_IOC_HOST_KEY_INFO) ||
-	       nr == _IOC_NR(MPCSIGN_IOC_HOST_KEY_LIST);
+	       nr == _IOC_NR(MPCSIGN_IOC_HOST_KEY_LIST) ||
+	       nr == _IOC_NR(MPCSIGN_IOC_KEY_LOOKUP) ||
+	       nr == _IOC_NR(MPCSIGN_IOC_HOST_KEY_LOOKUP);
 }
 
 /* ioctls that make a secret (refused while a system sleep is under way) */
@@ -139,7 +147,8 @@ static bool mpcsign_ioc_known(unsigned int nr)
 	       nr == _IOC_NR(MPCSIGN_IOC_HOST_KEY_DELETE) ||
 	       nr == _IOC_NR(MPCSIGN_IOC_DKG_INVESTIGATE) ||
 	       nr == _IOC_NR(MPCSIGN_IOC_DKG_ABORT) ||
-	       nr == _IOC_NR(MPCSIGN_IOC_RECOVERY_ACK_SIGN);
+	       nr == _IOC_NR(MPCSIGN_IOC_RECOVERY_ACK_SIGN) ||
+	       nr == _IOC_NR(MPCSIGN_IOC_HOST_KEY_SIGN);
 }
 
 static long mpcsign_ioctl(struct file *file, unsigned int cmd, unsigned long arg)

@@ -30,6 +30,8 @@
 #include <linux/build_bug.h>
 #include "internal.h"
 #include "core/chilldkg_errno.h"
+#include "core/bip340.h"
+#include "core/hash.h"
 
 static_assert(sizeof(struct mpcsign_host_key) == MPCSIGN_HOST_KEY_SIZE_VER0);
 static_assert(sizeof(struct mpcsign_host_key_list) == MPCSIGN_HOST_KEY_LIST_SIZE_VER0);
@@ -39,6 +41,8 @@ static_assert(sizeof(struct mpcsign_dkg_output) == MPCSIGN_DKG_OUTPUT_SIZE_VER0)
 static_assert(sizeof(struct mpcsign_dkg_investigate) == MPCSIGN_DKG_INVESTIGATE_SIZE_VER0);
 static_assert(sizeof(struct mpcsign_dkg_abort) == MPCSIGN_DKG_ABORT_SIZE_VER0);
 static_assert(sizeof(struct mpcsign_recovery_ack) == MPCSIGN_RECOVERY_ACK_SIZE_VER1);
+static_assert(sizeof(struct mpcsign_host_key_sign) == MPCSIGN_HOST_KEY_SIGN_SIZE_VER0);
+static_assert(sizeof(struct mpcsign_host_key_lookup) == MPCSIGN_HOST_KEY_LOOKUP_SIZE_VER0);
 /* the UAPI kinds are the core's error codes */
 #define SAME_KIND(u, c) static_assert((int)(u) == (int)(c))
 SAME_KIND(MPCSIGN_DKG_INVALID_ARG, MPC_DKG_ERR_INVALID_ARG);
@@ -307,6 +311,99 @@ long mpcsign_ioc_host_key_list(void __user *uarg)
 	kl.count = count;
 	kl.size = sizeof(kl);
 	return mpcsign_copy_struct_out(uarg, usize, &kl, sizeof(kl));
+}
+
+/*
+ * HOST_KEY_SIGN: a BIP340 signature by the host key over
+ * m = TaggedHash(MPCSIGN_TRANSPORT_TAG, msg), m formed here.  The secret is
+ * copied out under the mutex and used after it (signing is short, but no
+ * reason to hold every DKG caller for it); every temporary is wiped.  It
+ * makes no secret and creates nothing, so it is not refused during a system
+ * sleep (like RECOVERY_ACK_SIGN); it does use a secret, so a read-only
+ * descriptor may not call it.
+ */
+long mpcsign_ioc_host_key_sign(void __user *uarg)
+{
+	struct mpcsign_host_key_sign a;
+	struct mpcsign_hostkey *hk;
+	struct mpc_bip340_keypair kp;
+	u8 seckey[32], m[32], aux[32], xonly[32];
+	long usize;
+	int ret, ok;
+
+	usize = mpcsign_copy_struct_in(&a, sizeof(a), MPCSIGN_HOST_KEY_SIGN_SIZE_VER0, uarg, 0);
+	if (usize < 0)
+		return usize;
+	if (a.reserved0 || memchr_inv(a.sig, 0, sizeof(a.sig)) ||
+	    memchr_inv(a.reserved, 0, sizeof(a.reserved)))
+		return -EINVAL;
+	/* may wait for the CRNG: before the mutex */
+	ret = get_random_bytes_wait(aux, sizeof(aux));
+	if (ret)
+		return ret;
+	mutex_lock(&mpcsign_dkg_lock);
+	hk = hostkey_get(a.handle, &ret);
+	if (hk) {
+		memcpy(seckey, hk->seckey, sizeof(seckey));
+		memcpy(xonly, hk->pubkey + 1, sizeof(xonly));
+	}
+	mutex_unlock(&mpcsign_dkg_lock);
+	if (!hk)
+		goto out;
+	mpc_tagged_hash(m, MPCSIGN_TRANSPORT_TAG, sizeof(MPCSIGN_TRANSPORT_TAG) - 1,
+			a.msg, sizeof(a.msg));
+	ok = mpc_bip340_keypair_create(&kp, seckey);
+	ok &= mpc_bip340_sign(a.sig, m, sizeof(m), &kp, aux);
+	mpc_bip340_keypair_clear(&kp);
+	/* BIP340's advice: check before handing it out (a fault must not leak d) */
+	ret = ok && mpc_bip340_verify(a.sig, m, sizeof(m), xonly) ? 0 : -EIO;
+	if (ret)
+		goto out;
+	a.size = sizeof(a);
+	ret = mpcsign_copy_struct_out(uarg, usize, &a, sizeof(a));
+out:
+	memzero_explicit(seckey, sizeof(seckey));
+	memzero_explicit(aux, sizeof(aux));
+	memzero_explicit(m, sizeof(m));
+	memzero_explicit(&a, sizeof(a));
+	return ret;
+}
+
+/* HOST_KEY_LOOKUP: the handle of a host public key the caller may use. */
+long mpcsign_ioc_host_key_lookup(void __user *uarg)
+{
+	struct mpcsign_host_key_lookup a;
+	struct mpcsign_hostkey *hk;
+	unsigned long idx;
+	long usize;
+	int ret = -ENOENT;
+
+	usize = mpcsign_copy_struct_in(&a, sizeof(a), MPCSIGN_HOST_KEY_LOOKUP_SIZE_VER0,
+				       uarg, 0);
+	if (usize < 0)
+		return usize;
+	if (a.handle || memchr_inv(a.reserved1, 0, sizeof(a.reserved1)) ||
+	    memchr_inv(a.reserved, 0, sizeof(a.reserved)))
+		return -EINVAL;
+	/* one walk of at most max_host_keys entries; an imported backup may
+	 * give a second handle for the same identity: -ENOTUNIQ then */
+	mutex_lock(&mpcsign_dkg_lock);
+	xa_for_each(&mpcsign_hostkeys, idx, hk) {
+		if (memcmp(hk->pubkey, a.hostpubkey, sizeof(a.hostpubkey)) ||
+		    !may_use(hk->obj.owner))
+			continue;
+		if (!ret) {
+			ret = -ENOTUNIQ;
+			break;
+		}
+		a.handle = hk->obj.handle;
+		ret = 0;
+	}
+	mutex_unlock(&mpcsign_dkg_lock);
+	if (ret)
+		return ret;
+	a.size = sizeof(a);
+	return mpcsign_copy_struct_out(uarg, usize, &a, sizeof(a));
 }
 
 /* ---- sessions ------------------------------------------------------------- */

@@ -63,6 +63,7 @@ long mpcsign_ioc_key_info(void __user *uarg);
 long mpcsign_ioc_key_delete(void __user *uarg);
 long mpcsign_ioc_nonce_gen(struct file *file, void __user *uarg);
 long mpcsign_ioc_sign(void __user *uarg);
+long mpcsign_ioc_key_lookup(void __user *uarg);
 void mpcsign_keystore_exit(void);
 /* An open file of the device is released: wipe the nonces made through it. */
 void mpcsign_keystore_release(const struct file *file);
@@ -77,6 +78,8 @@ int mpcsign_key_add(u32 my_id, u32 t, u32 n, const u8 secshare[MPCSIGN_SCALAR_LE
 /* dkg.c: host keys, DKG sessions, recovery */
 long mpcsign_ioc_host_key(unsigned int nr, void __user *uarg);
 long mpcsign_ioc_host_key_list(void __user *uarg);
+long mpcsign_ioc_host_key_sign(void __user *uarg);
+long mpcsign_ioc_host_key_lookup(void __user *uarg);
 long mpcsign_ioc_dkg_step1(struct file *file, void __user *uarg);
 long mpcsign_ioc_dkg_step2(void __user *uarg);
 long mpcsign_ioc_dkg_finalize(void __user *uarg);

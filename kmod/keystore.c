@@ -38,6 +38,7 @@ static_assert(sizeof(struct mpcsign_key_info) == MPCSIGN_KEY_INFO_SIZE_VER0);
 static_assert(sizeof(struct mpcsign_key_delete) == MPCSIGN_KEY_DELETE_SIZE_VER0);
 static_assert(sizeof(struct mpcsign_nonce_gen) == MPCSIGN_NONCE_GEN_SIZE_VER0);
 static_assert(sizeof(struct mpcsign_sign) == MPCSIGN_SIGN_SIZE_VER0);
+static_assert(sizeof(struct mpcsign_key_lookup) == MPCSIGN_KEY_LOOKUP_SIZE_VER0);
 
 struct mpcsign_key {
 	struct kref ref;
@@ -477,6 +478,51 @@ long mpcsign_ioc_key_delete(void __user *uarg)
 	mpcsign_audit(MPCSIGN_AUDIT_KEY_DELETE, 0, key->handle, 0, NULL, 0);
 	mpcsign_key_put(key);		/* the xarray's reference */
 	return 0;
+}
+
+/*
+ * KEY_LOOKUP: the handle of the share of thresh_pk (and my_id with
+ * MPCSIGN_LOOKUP_F_ID) among the keys the caller may use.  One walk of at
+ * most max_keys entries under the xarray lock (no allocation, no user
+ * access); more than one match is -ENOTUNIQ, whatever they are (several
+ * participants' shares, or the same share twice after a second RECOVER).
+ */
+long mpcsign_ioc_key_lookup(void __user *uarg)
+{
+	struct mpcsign_key_lookup kl;
+	struct mpcsign_key *key;
+	bool admin = mpcsign_is_admin(), by_id;
+	unsigned long idx;
+	long usize;
+	int ret = -ENOENT;
+
+	usize = mpcsign_copy_struct_in(&kl, sizeof(kl), MPCSIGN_KEY_LOOKUP_SIZE_VER0,
+				       uarg, MPCSIGN_LOOKUP_F_ID);
+	if (usize < 0)
+		return usize;
+	by_id = kl.flags & MPCSIGN_LOOKUP_F_ID;
+	if (kl.handle || kl.reserved0 || (!by_id && kl.my_id) ||
+	    memchr_inv(kl.reserved1, 0, sizeof(kl.reserved1)) ||
+	    memchr_inv(kl.reserved, 0, sizeof(kl.reserved)))
+		return -EINVAL;
+	xa_lock(&mpcsign_keys);
+	xa_for_each(&mpcsign_keys, idx, key) {
+		if (memcmp(key->thresh_pk, kl.thresh_pk, sizeof(kl.thresh_pk)) ||
+		    (by_id && key->my_id != kl.my_id) || !mpcsign_may_use(key->owner, admin))
+			continue;
+		if (!ret) {
+			ret = -ENOTUNIQ;
+			break;
+		}
+		kl.handle = key->handle;
+		kl.my_id = key->my_id;
+		ret = 0;
+	}
+	xa_unlock(&mpcsign_keys);
+	if (ret)
+		return ret;
+	kl.size = sizeof(kl);
+	return mpcsign_copy_struct_out(uarg, usize, &kl, sizeof(kl));
 }
 
 /* Copy an optional user buffer of len bytes (len <= max) into kernel memory. */

@@ -183,3 +183,62 @@ int mpcsign_sign(struct mpcsign *h, uint32_t nonce_handle,
 		memcpy(psig, sg.psig, 32);
 	return ret;
 }
+
+int mpcsign_host_key_sign(struct mpcsign *h, uint32_t handle, const uint8_t msg32[32],
+			  uint8_t sig[64])
+{
+	struct mpcsign_host_key_sign a;
+	int ret;
+
+	if (!msg32 || !sig)
+		return -EINVAL;
+	memset(&a, 0, sizeof(a));
+	a.size = sizeof(a);
+	a.handle = handle;
+	memcpy(a.msg, msg32, sizeof(a.msg));
+	ret = do_ioctl(h, MPCSIGN_IOC_HOST_KEY_SIGN, &a);
+	if (!ret)
+		memcpy(sig, a.sig, sizeof(a.sig));
+	return ret;
+}
+
+int mpcsign_host_key_lookup(struct mpcsign *h, const uint8_t hostpubkey[33],
+			    uint32_t *handle)
+{
+	struct mpcsign_host_key_lookup a;
+	int ret;
+
+	if (!hostpubkey || !handle)
+		return -EINVAL;
+	memset(&a, 0, sizeof(a));
+	a.size = sizeof(a);
+	memcpy(a.hostpubkey, hostpubkey, sizeof(a.hostpubkey));
+	ret = do_ioctl(h, MPCSIGN_IOC_HOST_KEY_LOOKUP, &a);
+	if (!ret)
+		*handle = a.handle;
+	return ret;
+}
+
+int mpcsign_key_lookup(struct mpcsign *h, const uint8_t thresh_pk[33], const uint32_t *my_id,
+		       uint32_t *handle, uint32_t *found_id)
+{
+	struct mpcsign_key_lookup a;
+	int ret;
+
+	if (!thresh_pk || !handle)
+		return -EINVAL;
+	memset(&a, 0, sizeof(a));
+	a.size = sizeof(a);
+	memcpy(a.thresh_pk, thresh_pk, sizeof(a.thresh_pk));
+	if (my_id) {
+		a.flags = MPCSIGN_LOOKUP_F_ID;
+		a.my_id = *my_id;
+	}
+	ret = do_ioctl(h, MPCSIGN_IOC_KEY_LOOKUP, &a);
+	if (!ret) {
+		*handle = a.handle;
+		if (found_id)
+			*found_id = a.my_id;
+	}
+	return ret;
+}

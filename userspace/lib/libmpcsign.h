@@ -145,6 +145,23 @@ int mpcsign_host_key_delete(struct mpcsign *h, uint32_t handle);
 int mpcsign_host_key_list(struct mpcsign *h, uint32_t *handles, uint32_t max,
 			  uint32_t *count);
 
+/*
+ * HOST_KEY_SIGN: BIP340 signature by the host key over
+ * TaggedHash(MPCSIGN_TRANSPORT_TAG, msg32), formed in the kernel.
+ */
+int mpcsign_host_key_sign(struct mpcsign *h, uint32_t handle, const uint8_t msg32[32],
+			  uint8_t sig[64]);
+/* Check such a signature with libsecp256k1: 0 valid, -EBADMSG invalid,
+ * -EINVAL hostpubkey not a valid compressed point. */
+int mpcsign_transport_verify(const uint8_t sig[64], const uint8_t msg32[32],
+			     const uint8_t hostpubkey[33]);
+/* Handles from public identities (HOST_KEY_LOOKUP, KEY_LOOKUP); -ENOENT none.
+ * my_id NULL: any participant id (-ENOTUNIQ if several); else in and out. */
+int mpcsign_host_key_lookup(struct mpcsign *h, const uint8_t hostpubkey[33],
+			    uint32_t *handle);
+int mpcsign_key_lookup(struct mpcsign *h, const uint8_t thresh_pk[33], const uint32_t *my_id,
+		       uint32_t *handle, uint32_t *found_id);
+
 /* Sizes of the ChillDKG messages for (n, t). */
 size_t mpcsign_dkg_pmsg1_len(uint32_t n, uint32_t t);
 size_t mpcsign_dkg_cmsg1_len(uint32_t n, uint32_t t);

@@ -527,6 +527,99 @@ struct mpcsign_recovery_ack {
 #define MPCSIGN_RECOVERY_ACK_SIZE_VER0	120
 #define MPCSIGN_RECOVERY_ACK_SIZE_VER1	136
 
+/* The tag under which HOST_KEY_SIGN hashes the caller's 32 bytes. */
+#define MPCSIGN_TRANSPORT_TAG	"mpcsign/transport/v1"
+
+/**
+ * struct mpcsign_host_key_sign - HOST_KEY_SIGN: a transport signature
+ *
+ * A BIP340 signature by host key @handle (its owner, or CAP_SYS_ADMIN) over
+ * m = TaggedHash(MPCSIGN_TRANSPORT_TAG, @msg), the 32-byte tagged hash of
+ * BIP340 formed by the kernel itself: the caller chooses only the 32 bytes
+ * that go into the hash.  Every ChillDKG signature (CertEq certificates,
+ * recovery acks) signs a message under a tag of its own, so no signature
+ * this ioctl gives out can serve as one of them (see Documentation/uapi.rst).
+ * Verify with the x-only form of the host public key.
+ *
+ * The aux randomness comes from the kernel RNG, and the kernel checks the
+ * signature before it returns it.  It creates nothing and makes no new
+ * secret (so it is not refused during a system sleep), but it uses the host
+ * secret: not allowed on a read-only descriptor (-EBADF).
+ *
+ * @handle:	in: host key handle
+ * @msg:	in: the caller's 32 bytes (e.g. a hash of a TLS channel binding)
+ * @sig:	in: must be 0; out: 64-byte BIP340 signature
+ * Errors: -ENOENT unknown handle; -EACCES not the owner nor CAP_SYS_ADMIN;
+ * -EINVAL bad header, reserved fields or nonzero @sig; -EBADF read-only
+ * descriptor; -EIO the signature failed its own check (never expected);
+ * -EFAULT.
+ */
+struct mpcsign_host_key_sign {
+	__u32 size;
+	__u32 flags;
+	__u32 handle;
+	__u32 reserved0;
+	__u8 msg[32];
+	__u8 sig[MPCSIGN_SIG_LEN];
+	__aligned_u64 reserved[2];
+};
+#define MPCSIGN_HOST_KEY_SIGN_SIZE_VER0	128
+
+/**
+ * struct mpcsign_host_key_lookup - HOST_KEY_LOOKUP: handle from identity
+ *
+ * Finds the host key whose public key is @hostpubkey among the host keys the
+ * caller may use (its own; all of them for CAP_SYS_ADMIN).  Handles are
+ * per boot; identities (public keys) are what the network and files name.
+ * Allowed on a read-only descriptor.
+ * @hostpubkey:	in: compressed host public key (compared byte for byte)
+ * @handle:	in: must be 0; out: the host key's handle
+ * Errors: -ENOENT no such host key the caller may use; -ENOTUNIQ several
+ * (the same secret imported twice: HOST_KEY_IMPORT allows it); -EINVAL bad
+ * header, reserved fields or nonzero @handle; -EFAULT.
+ */
+struct mpcsign_host_key_lookup {
+	__u32 size;
+	__u32 flags;
+	__u8 hostpubkey[MPCSIGN_POINT_LEN];
+	__u8 reserved1[3];
+	__u32 handle;
+	__aligned_u64 reserved[2];
+};
+#define MPCSIGN_HOST_KEY_LOOKUP_SIZE_VER0	64
+
+/* mpcsign_key_lookup.flags */
+#define MPCSIGN_LOOKUP_F_ID	(1u << 0)	/* match @my_id too */
+
+/**
+ * struct mpcsign_key_lookup - KEY_LOOKUP: key handle from identity
+ *
+ * Finds the key share with threshold public key @thresh_pk (and, with
+ * MPCSIGN_LOOKUP_F_ID, participant id @my_id) among the keys the caller may
+ * use (its own; all for CAP_SYS_ADMIN).
+ * Allowed on a read-only descriptor.
+ * @thresh_pk:	in: compressed threshold public key (untweaked)
+ * @my_id:	in: with MPCSIGN_LOOKUP_F_ID; must be 0 otherwise.  out: the
+ *		found share's participant id
+ * @handle:	in: must be 0; out: the share's key handle
+ * Errors: -ENOENT none; -ENOTUNIQ more than one share matches (without
+ * MPCSIGN_LOOKUP_F_ID: one uid holding several participants' shares; with
+ * it: the same share twice, e.g. RECOVER run again without a KEY_DELETE);
+ * -EINVAL unknown flag, @my_id without the flag, nonzero @handle or
+ * reserved fields; -EFAULT.
+ */
+struct mpcsign_key_lookup {
+	__u32 size;
+	__u32 flags;
+	__u8 thresh_pk[MPCSIGN_POINT_LEN];
+	__u8 reserved1[3];
+	__u32 my_id;
+	__u32 handle;
+	__u32 reserved0;
+	__aligned_u64 reserved[2];
+};
+#define MPCSIGN_KEY_LOOKUP_SIZE_VER0	72
+
 /* ioctl numbers: 0x00-0x0f module, 0x10-0x2f keys and signing, 0x30-0x4f DKG */
 #define MPCSIGN_IOC_GET_INFO	_IOWR(MPCSIGN_IOC_MAGIC, 0x00, struct mpcsign_info)
 #define MPCSIGN_IOC_KEY_IMPORT	_IOWR(MPCSIGN_IOC_MAGIC, 0x10, struct mpcsign_key_import)
@@ -534,11 +627,14 @@ struct mpcsign_recovery_ack {
 #define MPCSIGN_IOC_KEY_DELETE	_IOWR(MPCSIGN_IOC_MAGIC, 0x12, struct mpcsign_key_delete)
 #define MPCSIGN_IOC_NONCE_GEN	_IOWR(MPCSIGN_IOC_MAGIC, 0x13, struct mpcsign_nonce_gen)
 #define MPCSIGN_IOC_SIGN	_IOWR(MPCSIGN_IOC_MAGIC, 0x14, struct mpcsign_sign)
+#define MPCSIGN_IOC_KEY_LOOKUP	_IOWR(MPCSIGN_IOC_MAGIC, 0x15, struct mpcsign_key_lookup)
 #define MPCSIGN_IOC_HOST_KEY_CREATE	_IOWR(MPCSIGN_IOC_MAGIC, 0x30, struct mpcsign_host_key)
 #define MPCSIGN_IOC_HOST_KEY_IMPORT	_IOWR(MPCSIGN_IOC_MAGIC, 0x31, struct mpcsign_host_key)
 #define MPCSIGN_IOC_HOST_KEY_INFO	_IOWR(MPCSIGN_IOC_MAGIC, 0x32, struct mpcsign_host_key)
 #define MPCSIGN_IOC_HOST_KEY_DELETE	_IOWR(MPCSIGN_IOC_MAGIC, 0x33, struct mpcsign_host_key)
 #define MPCSIGN_IOC_HOST_KEY_LIST	_IOWR(MPCSIGN_IOC_MAGIC, 0x34, struct mpcsign_host_key_list)
+#define MPCSIGN_IOC_HOST_KEY_SIGN	_IOWR(MPCSIGN_IOC_MAGIC, 0x35, struct mpcsign_host_key_sign)
+#define MPCSIGN_IOC_HOST_KEY_LOOKUP	_IOWR(MPCSIGN_IOC_MAGIC, 0x36, struct mpcsign_host_key_lookup)
 #define MPCSIGN_IOC_DKG_STEP1		_IOWR(MPCSIGN_IOC_MAGIC, 0x38, struct mpcsign_dkg_step1)
 #define MPCSIGN_IOC_DKG_STEP2		_IOWR(MPCSIGN_IOC_MAGIC, 0x39, struct mpcsign_dkg_step2)
 #define MPCSIGN_IOC_DKG_FINALIZE	_IOWR(MPCSIGN_IOC_MAGIC, 0x3a, struct mpcsign_dkg_output)
