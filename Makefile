@@ -165,6 +165,8 @@ $(O)/vm/%: tests/vm/%.c $(LIBNAME).a include/uapi/linux/mpcsign.h
 	$(CC) -O2 -g -Wall -Wextra -Werror -Iinclude/uapi -Ikmod -Iuserspace/lib $(NL_CFLAGS) \
 		-o $@ $< $(LIBNAME).a $(LIB_DEPS)
 VM_BENCH_BINS := $(patsubst tests/vm/%.c,$(O)/vm/%,$(wildcard tests/vm/*_bench.c))
+# helpers of the network test in the VM (tests/vm/net-test.sh)
+VM_NET_BINS := $(patsubst tests/vm/%.c,$(O)/vm/%,$(wildcard tests/vm/net_*.c))
 
 $(O)/bench: $(BENCH_SRCS) $(CORE_OBJS) $(COMMON_OBJS) $(LIBNAME).a
 	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes -o $@ $(BENCH_SRCS) $(COMMON_OBJS) $(LIBNAME).a $(LIB_DEPS)
@@ -179,12 +181,12 @@ $(O)/fuzz/%: tests/fuzz/%.c tests/fuzz/driver.c $(CORE_SAN_OBJS) $(LIB_SAN_OBJS)
 	$(CC) $(SAN_FLAGS) $(WARN) -Wno-missing-prototypes -DMPC_VERIFY -Iinclude/uapi -Ikmod -Iuserspace/lib -Itests/common \
 		$(NET_CFLAGS) -o $@ $< tests/fuzz/driver.c $(CORE_SAN_OBJS) $(LIB_SAN_OBJS) $(LIB_DEPS) -lpthread
 
-tests: $(UNIT_BINS) $(UNIT_SAN_BINS) $(CT_BINS) $(KSFT_BINS) $(FUZZ_BINS)
+tests: $(UNIT_BINS) $(UNIT_SAN_BINS) $(CT_BINS) $(KSFT_BINS) $(FUZZ_BINS) $(VM_NET_BINS)
 
 unit-tests: deps-quiet $(UNIT_BINS) $(UNIT_SAN_BINS) $(CT_BINS) $(FUZZ_BINS)
 	tests/run-tests.sh unit $(O)
 
-vm-tests: deps-quiet module $(KSFT_BINS)
+vm-tests: deps-quiet module $(KSFT_BINS) $(VM_NET_BINS)
 	tests/vm/run-vm.sh --mode test --kver $(KVER) --out $(O) --ko $(MODULE_KO)
 
 check: deps-quiet

@@ -52,6 +52,19 @@ if [ -x "$top/$out/mpcsign" ]; then
 	cp "$top/$out/mpcsign" "$root/mpcsign/"
 	bins+=("$top/$out/mpcsign")
 fi
+# the network test (tests/vm/net-test.sh): the party daemon, iproute2's ip,
+# util-linux's setpriv (busybox's has no --reuid) and veth.ko
+cp "$top/tests/vm/net-test.sh" "$root/mpcsign/"
+if [ -x "$top/$out/mpcsignd" ]; then
+	cp "$top/$out/mpcsignd" "$root/mpcsign/"
+	bins+=("$top/$out/mpcsignd")
+fi
+mkdir -p "$root/usr/sbin" "$root/usr/bin" "$root/mpcsign/net"
+for b in /usr/sbin/ip /usr/bin/setpriv; do
+	[ -x "$b" ] && cp -L "$b" "$root$b" && bins+=("$b")
+done
+veth=/lib/modules/$kver/kernel/drivers/net/veth.ko
+[ -r "$veth" ] && cp "$veth" "$root/mpcsign/net/"
 # shared libraries of the test binaries, at their host paths
 for b in "${bins[@]}"; do
 	ldd "$b" | awk '/=> \//{print $3} /^[ \t]*\/lib/{print $1}'

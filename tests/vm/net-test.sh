@@ -1,0 +1,583 @@
+#!/bin/busybox sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# tests/vm/net-test.sh - mpcsign end to end across network namespaces, inside
+# the test VM (run by tests/vm/init after the kselftests, or alone with
+# MPCMODE=net: tests/vm/run-vm.sh --mode net).  The module must be loaded.
+#
+# Topology (star, as in production): a coordinator namespace "co" and five
+# party namespaces p1..p5, each joined to "co" by one veth pair on its own
+# /30 of 10.77.0.0/24 (party i: co side 10.77.0.(4i+1), party 10.77.0.(4i+2)),
+# so the parties cannot reach each other.  Each party runs one mpcsignd as
+# its own uid (1000+i, group mpcsign = 900, which owns /dev/mpcsign 0660 as
+# the udev rule sets it), with its own host key in the kernel.  The
+# coordinator is the mpcsign CLI with a key file, in "co".  No traffic leaves
+# the namespaces.
+#
+# Prints "ok - net: ..." / "not ok - net: ..." per check (tests/run-tests.sh
+# counts them) and "# SKIP net: ..." where a part is not built yet; exits 1
+# on any failure.
+set -u
+IP=/usr/sbin/ip
+SETPRIV=/usr/bin/setpriv
+D=/mpcsign/mpcsignd
+C=/mpcsign/mpcsign
+VERIFY=/mpcsign/vm/net_verify
+RAW=/mpcsign/vm/net_raw
+W=/tmp/net
+PORT=7000
+GRP=900
+NPARTY=5
+rc=0
+ok() { echo "ok - net: $*"; }
+bad() { echo "not ok - net: $*"; rc=1; }
+skip() { echo "# SKIP net: $*"; }
+note() { echo "# net: $*"; }
+t0=$(cut -d' ' -f1 /proc/uptime)
+
+party_addr() { echo "10.77.0.$((4 * $1 + 2))"; }
+coord_addr() { echo "10.77.0.$((4 * $1 + 1))"; }
+# in_ns NS CMD...: run CMD in network namespace NS
+in_ns() { local ns=$1; shift; $IP netns exec "$ns" "$@"; }
+# as_party I CMD...: CMD as party I's uid, group mpcsign, in its namespace
+as_party() {
+	local i=$1; shift
+	$IP netns exec "p$i" $SETPRIV --reuid=$((1000 + i)) --regid=$GRP --clear-groups "$@"
+}
+# field NAME FILE: the value of the first NAME=... line of FILE
+field() { sed -n "s/^$1=//p" "$2" | head -n 1; }
+
+cleanup() {
+	local i p
+	for p in $W/p*/pid; do
+		[ -r "$p" ] && kill -CONT "$(cat "$p")" 2>/dev/null && kill "$(cat "$p")" 2>/dev/null
+	done
+	sleep 0.2
+	for i in $(seq 1 $NPARTY); do $IP netns del "p$i" 2>/dev/null; done
+	$IP netns del co 2>/dev/null
+}
+
+# --- the network ---------------------------------------------------------------
+setup_net() {
+	local i m
+	for m in /mpcsign/net/*.ko; do
+		[ -e "$m" ] && { insmod "$m" 2>/dev/null || true; }
+	done
+	if [ ! -x $IP ]; then
+		bad "iproute2's ip not in the VM ($IP)"
+		return 1
+	fi
+	mkdir -p /run/netns /var/run
+	$IP netns add co || { bad "ip netns add co"; return 1; }
+	in_ns co $IP link set lo up
+	for i in $(seq 1 $NPARTY); do
+		$IP netns add "p$i" &&
+		$IP link add "c$i" netns co type veth peer name eth0 netns "p$i" &&
+		in_ns co $IP addr add "$(coord_addr $i)/30" dev "c$i" &&
+		in_ns co $IP link set "c$i" up &&
+		in_ns "p$i" $IP addr add "$(party_addr $i)/30" dev eth0 &&
+		in_ns "p$i" $IP link set eth0 up &&
+		in_ns "p$i" $IP link set lo up || { bad "namespace p$i and its veth link"; return 1; }
+	done
+	ok "$NPARTY party namespaces and a coordinator namespace, joined by veth pairs"
+	# TCP from the coordinator's namespace to each party (busybox nc), and
+	# the parties cannot reach each other (star topology)
+	local good=0
+	for i in $(seq 1 $NPARTY); do
+		rm -f $W/nc.out
+		in_ns "p$i" nc -l -p $PORT >$W/nc.out 2>/dev/null &
+		local lp=$!
+		sleep 0.2
+		echo "hello p$i" | in_ns co nc -w 2 "$(party_addr $i)" $PORT 2>/dev/null
+		sleep 0.1
+		kill $lp 2>/dev/null
+		wait $lp 2>/dev/null
+		grep -q "^hello p$i$" $W/nc.out && good=$((good + 1))
+	done
+	[ $good = $NPARTY ] && ok "TCP from the coordinator's namespace reaches each of the $NPARTY parties" ||
+		bad "TCP from the coordinator's namespace reached $good of $NPARTY parties"
+	if in_ns p1 nc -w 1 "$(party_addr 2)" $PORT </dev/null 2>/dev/null; then
+		bad "party 1 reaches party 2 (the parties must only see the coordinator)"
+	else
+		ok "a party cannot reach another party (no route)"
+	fi
+}
+
+setup_users() {
+	local i
+	grep -q "^mpcsign:" /etc/group 2>/dev/null || echo "mpcsign:x:$GRP:" >>/etc/group
+	for i in $(seq 1 $NPARTY); do
+		grep -q "^party$i:" /etc/passwd ||
+			echo "party$i:x:$((1000 + i)):$GRP:party $i:$W/p$i:/bin/false" >>/etc/passwd
+		mkdir -p "$W/p$i/state"
+		chown -R "$((1000 + i)):$GRP" "$W/p$i"
+		chmod 0700 "$W/p$i"
+	done
+	# as the udev rule (userspace/mpcsignd/60-mpcsign.rules): group mpcsign, 0660
+	chgrp $GRP /dev/mpcsign && chmod 0660 /dev/mpcsign
+	if [ ! -x $SETPRIV ]; then
+		bad "util-linux setpriv not in the VM ($SETPRIV)"
+		return 1
+	fi
+	if as_party 1 sh -c "id -u; exec 3</dev/mpcsign" >$W/id.out 2>&1 && [ "$(head -n 1 $W/id.out)" = 1001 ]; then
+		ok "party 1 runs as uid 1001 and opens /dev/mpcsign through group $GRP"
+	else
+		bad "party 1 as uid 1001 with group $GRP: $(cat $W/id.out)"
+	fi
+	# nobody else opens the device
+	if $SETPRIV --reuid=65534 --regid=65534 --clear-groups sh -c "exec 3</dev/mpcsign" 2>/dev/null; then
+		bad "uid nobody opened /dev/mpcsign (mode $(stat -c %a /dev/mpcsign))"
+	else
+		ok "uid nobody cannot open /dev/mpcsign"
+	fi
+}
+
+# --- the daemons -------------------------------------------------------------------
+# write_config I [EXTRA_COORDINATOR...]
+write_config() {
+	local i=$1 j c
+	{
+		echo "[mpcsignd]"
+		echo "listen = $(party_addr $i):$PORT"
+		echo "host_key = $(cat "$W/p$i/hk")"
+		echo "device = /dev/mpcsign"
+		echo "control_socket = $W/p$i/control.sock"
+		echo "state_dir = $W/p$i/state"
+		echo "policy = $W/p$i/policy.conf"
+		for j in $(seq 1 $NPARTY); do echo "peer = $(cat "$W/p$j/hk")"; done
+		for c in $COORDS; do echo "coordinator = $c"; done
+		echo "handshake_timeout_ms = 3000"
+		echo "round_timeout_ms = 8000"
+		echo "session_timeout_ms = 60000"
+		echo "max_connections = 8"
+		echo "max_sessions = 16"
+		echo "max_frame = 65536"
+	} >"$W/p$i/mpcsignd.conf"
+	chown "$((1000 + i)):$GRP" "$W/p$i/mpcsignd.conf"
+}
+
+# the policy of every party (mpcsign-policy(5)); first match decides
+write_policy() {
+	local i=$1
+	cat >"$W/p$i/policy.conf" <<EOF
+# the main coordinator: any raw message up to 1 KiB
+[rule ops]
+action = allow
+coordinator = $CK
+key = any
+kind = raw
+max_msg_len = 1024
+
+# the rate-limited coordinator: 2 signatures per key per hour
+[rule limited]
+action = allow
+coordinator = $CK_RATE
+key = any
+kind = raw
+rate = 2/3600
+
+# the approval coordinator: 2 of the 3 approvers must have signed
+[rule approved]
+action = allow
+coordinator = $CK_APPR
+key = any
+kind = raw
+approvers = $(echo "$AP1" | cut -c3-),$(echo "$AP2" | cut -c3-),$(echo "$AP3" | cut -c3-)
+approvals = 2
+
+# the denied coordinator (allowlisted, so it gets as far as the policy)
+[rule nope]
+action = deny
+coordinator = $CK_DENY
+key = any
+EOF
+	chown "$((1000 + i)):$GRP" "$W/p$i/policy.conf"
+}
+
+start_party() {
+	local i=$1
+	as_party $i $D --config "$W/p$i/mpcsignd.conf" 2>>"$W/p$i/log" &
+	echo $! >"$W/p$i/pid"
+}
+
+# wait_party I: the control socket answers status (at most ~10 s)
+wait_party() {
+	local i=$1 k
+	for k in $(seq 1 50); do
+		[ -S "$W/p$i/control.sock" ] && $C status --socket "$W/p$i/control.sock" >"$W/p$i/status" 2>/dev/null &&
+			return 0
+		kill -0 "$(cat "$W/p$i/pid")" 2>/dev/null || return 1
+		sleep 0.2
+	done
+	return 1
+}
+
+stop_party() {
+	local i=$1 p
+	p=$(cat "$W/p$i/pid" 2>/dev/null) || return 0
+	kill -CONT "$p" 2>/dev/null
+	kill "$p" 2>/dev/null
+	wait "$p" 2>/dev/null
+	rm -f "$W/p$i/pid"
+}
+
+# --- coordinator helpers ---------------------------------------------------------
+# endpoints I...: PUBKEY@HOST:PORT of parties I...
+endpoints() {
+	local i
+	for i in "$@"; do printf '%s@%s:%s ' "$(cat "$W/p$i/hk")" "$(party_addr $i)" $PORT; done
+}
+
+# coord IDENTITY OUT CMD ARGS...: the CLI in the coordinator's namespace
+coord() {
+	local id=$1 out=$2 cmd=$3
+	shift 3
+	timeout 90 $IP netns exec co $C "$cmd" --identity "$W/co/$id.key" --state-dir "$W/co/state" "$@" \
+		>"$out" 2>"$out.err"
+}
+
+hexof() { printf '%s' "$1" | xxd -p | tr -d '\n'; }
+
+# check_sig OUT WHAT: OUT has verified=yes and libsecp256k1 agrees (net_verify)
+check_sig() {
+	local out=$1 what=$2 pk msg sig
+	pk=$(field threshold_pubkey "$out") msg=$(field message "$out") sig=$(field signature "$out")
+	if [ "$(field verified "$out")" != yes ] || [ -z "$sig" ]; then
+		bad "$what: no verified signature: $(tr '\n' ' ' <"$out" | cut -c1-300) $(tail -n 3 "$out.err" | tr '\n' ' ')"
+		return 1
+	fi
+	if [ -n "${WANT_MSG:-}" ] && [ "$msg" != "$WANT_MSG" ]; then
+		bad "$what: signed message $msg, asked for $WANT_MSG"
+		return 1
+	fi
+	if [ -x $VERIFY ]; then
+		if $VERIFY "$pk" "$msg" "$sig" >/dev/null; then
+			ok "$what: signature verified by the CLI and by libsecp256k1 (net_verify)"
+		else
+			bad "$what: the CLI said verified=yes but libsecp256k1 refuses the signature"
+			return 1
+		fi
+	else
+		ok "$what: signature verified=yes (net_verify not built)"
+	fi
+}
+
+# --- the tests -------------------------------------------------------------------
+run_tests() {
+	local i out pk2 pk3 k
+
+	# coordinator identities (key files, 0600)
+	mkdir -p "$W/co/state"
+	for k in main rate appr deny stranger ap1 ap2 ap3; do
+		in_ns co $C keygen --identity "$W/co/$k.key" >"$W/co/$k.pub" 2>"$W/co/$k.err" ||
+			{ bad "mpcsign keygen ($k): $(cat "$W/co/$k.err")"; return 1; }
+	done
+	CK=$(field pubkey "$W/co/main.pub") CK_RATE=$(field pubkey "$W/co/rate.pub")
+	CK_APPR=$(field pubkey "$W/co/appr.pub") CK_DENY=$(field pubkey "$W/co/deny.pub")
+	AP1=$(field pubkey "$W/co/ap1.pub") AP2=$(field pubkey "$W/co/ap2.pub") AP3=$(field pubkey "$W/co/ap3.pub")
+	COORDS="$CK $CK_RATE $CK_APPR $CK_DENY"
+	if echo "$CK" | grep -qE '^0[23][0-9a-f]{64}$' && [ "$(stat -c %a "$W/co/main.key")" = 600 ]; then
+		ok "mpcsign keygen: pubkey=HEX33, key file mode 0600"
+	else
+		bad "mpcsign keygen: pubkey '$CK', mode $(stat -c %a "$W/co/main.key")"
+	fi
+
+	# host keys, each made in the kernel as its party's uid
+	local nh=0
+	for i in $(seq 1 $NPARTY); do
+		as_party $i $D --create-host-key >"$W/p$i/hk.out" 2>"$W/p$i/hk.err"
+		field hostpubkey "$W/p$i/hk.out" >"$W/p$i/hk"
+		grep -qE '^0[23][0-9a-f]{64}$' "$W/p$i/hk" && nh=$((nh + 1))
+	done
+	if [ $nh = $NPARTY ] && [ "$(cat $W/p*/hk | sort -u | wc -l)" = $NPARTY ]; then
+		ok "mpcsignd --create-host-key: $NPARTY distinct host keys, one per party uid"
+	else
+		bad "mpcsignd --create-host-key: $nh of $NPARTY ($(cat "$W/p1/hk.err"))"
+		return 1
+	fi
+
+	for i in $(seq 1 $NPARTY); do
+		write_config $i
+		write_policy $i
+		start_party $i
+	done
+	local up=0
+	for i in $(seq 1 $NPARTY); do
+		wait_party $i && up=$((up + 1)) || note "party $i: $(tail -n 5 "$W/p$i/log" | tr '\n' ' ')"
+	done
+	if [ $up = $NPARTY ]; then
+		ok "$NPARTY daemons up (control socket answers status)"
+	else
+		bad "$up of $NPARTY daemons up"
+		return 1
+	fi
+	grep -q "$(cat "$W/p1/hk")" "$W/p1/status" && ok "mpcsign status shows the party's host key" ||
+		bad "mpcsign status does not show the host key: $(cut -c1-200 "$W/p1/status")"
+	# the daemon is its party's uid
+	[ "$(stat -c %u /proc/"$(cat "$W/p2/pid")")" = 1002 ] && ok "mpcsignd of party 2 runs as uid 1002" ||
+		bad "mpcsignd of party 2 runs as uid $(stat -c %u /proc/"$(cat "$W/p2/pid")")"
+
+	# --- 2-of-3 DKG among parties 1..3, then a signature
+	out=$W/co/dkg23
+	if coord main $out dkg --threshold 2 --description "net test 2-of-3" $(endpoints 1 2 3); then
+		pk2=$(field threshold_pubkey $out)
+		[ -n "$pk2" ] && [ -n "$(field fingerprint $out)" ] &&
+			ok "2-of-3 DKG over TCP+TLS among parties 1..3: threshold_pubkey and fingerprint" ||
+			bad "2-of-3 DKG: output $(tr '\n' ' ' <$out)"
+	else
+		bad "2-of-3 DKG: $(tail -n 5 $out.err | tr '\n' ' ')"
+		return 1
+	fi
+	local nk=0
+	for i in 1 2 3; do
+		$C keys --socket "$W/p$i/control.sock" 2>/dev/null | grep -q "$(echo "$pk2" | cut -c3-)" && nk=$((nk + 1))
+	done
+	[ $nk = 3 ] && ok "mpcsign keys at each of parties 1..3 lists the new key" ||
+		bad "mpcsign keys lists the new key at $nk of 3 parties"
+	WANT_MSG=$(hexof "hello over the namespaces")
+	coord main $W/co/sign23 sign --key "$pk2" --message "$WANT_MSG"
+	check_sig $W/co/sign23 "2-of-3 signing"
+	# a DKG with a host key that is not in the parties' allowlist is refused
+	coord stranger $W/co/dkgx dkg --threshold 2 $(endpoints 1 2) >/dev/null 2>&1 &&
+		bad "a DKG from a coordinator not in the allowlist succeeded" ||
+		ok "a DKG from a coordinator not in the allowlist is refused"
+
+	# --- 3-of-5 DKG among parties 1..5, then a signature
+	out=$W/co/dkg35
+	if coord main $out dkg --threshold 3 --description "net test 3-of-5" $(endpoints 1 2 3 4 5); then
+		pk3=$(field threshold_pubkey $out)
+		ok "3-of-5 DKG among parties 1..5"
+	else
+		bad "3-of-5 DKG: $(tail -n 5 $out.err | tr '\n' ' ')"
+		return 1
+	fi
+	WANT_MSG=$(hexof "three of five")
+	coord main $W/co/sign35 sign --key "$pk3" --message "$WANT_MSG"
+	check_sig $W/co/sign35 "3-of-5 signing"
+
+	# --- one party down: any t of the others still sign
+	stop_party 3
+	WANT_MSG=$(hexof "party 3 is down")
+	coord main $W/co/down23 sign --key "$pk2" --message "$WANT_MSG"
+	check_sig $W/co/down23 "2-of-3 with party 3 down" &&
+		{ grep -qi "skipped.*$(cat "$W/p3/hk")\|$(cat "$W/p3/hk").*skipped" $W/co/down23 $W/co/down23.err &&
+			ok "the coordinator reports party 3 as skipped" ||
+			bad "party 3's host key is not reported as skipped: $(grep -i skip $W/co/down23 | head -n 2)"; }
+	coord main $W/co/down35 sign --key "$pk3" --message "$WANT_MSG"
+	check_sig $W/co/down35 "3-of-5 with party 3 down"
+	start_party 3
+	wait_party 3 && ok "party 3 restarted (its host key found again in the kernel)" ||
+		bad "party 3 did not come back: $(tail -n 3 "$W/p3/log")"
+
+	# --- a party killed in the middle of a round: the first party whose
+	# NONCE_GEN the kernel reports (audit group) is killed at once; the
+	# coordinator must name it and finish with another subset
+	test_kill_mid_round "$pk3"
+
+	# --- a coordinator that changes the message between the rounds
+	if strings $C | grep -q MPCSIGN_TEST_TAMPER; then
+		MPCSIGN_TEST_TAMPER=round2-msg coord main $W/co/tamper sign --key "$pk2" --message "$(hexof tamper)"
+		if grep -q "^signature=" $W/co/tamper && [ "$(field verified $W/co/tamper)" = yes ]; then
+			bad "a coordinator that changed the message in round 2 got a signature"
+		else
+			ok "a coordinator that changes the message between the rounds gets no partial signature"
+		fi
+	elif [ -x $RAW ]; then
+		raw_tamper "$pk2"
+	else
+		skip "tamper: no MPCSIGN_TEST_TAMPER hook in the CLI and no net_raw helper"
+	fi
+
+	# --- frames: replayed, oversized; garbage instead of TLS
+	test_frames
+	# --- an unknown coordinator (not in the allowlist): handshake refused
+	coord stranger $W/co/stranger sign --key "$pk2" --message "$(hexof stranger)"
+	if grep -q "^signature=" $W/co/stranger; then
+		bad "a coordinator not in the allowlist got a signature"
+	else
+		ok "a coordinator not in the allowlist is refused ($(grep -io -m1 'not.allowed\|refused\|denied\|allowlist' $W/co/stranger.err | head -n 1))"
+	fi
+	# --- policy: denied; over the rate limit; approvals
+	test_policy "$pk2"
+
+	# every daemon still up
+	local alive=0
+	for i in $(seq 1 $NPARTY); do
+		kill -0 "$(cat "$W/p$i/pid" 2>/dev/null)" 2>/dev/null && alive=$((alive + 1))
+	done
+	[ $alive = $NPARTY ] && ok "all $NPARTY daemons still running at the end" ||
+		bad "$alive of $NPARTY daemons running at the end"
+}
+
+# the audit listener kills the first daemon that draws a nonce
+test_kill_mid_round() {
+	local pk=$1 victim= i uid
+	rm -f $W/audit.out $W/victim
+	$C audit >$W/audit.out 2>/dev/null &
+	local ap=$!
+	(
+		# read the audit stream as it comes; kill on the first nonce_gen
+		tail -f $W/audit.out 2>/dev/null | while read -r line; do
+			case "$line" in
+			event=nonce_gen*)
+				uid=$(echo "$line" | sed -n 's/.* uid=\([0-9]*\).*/\1/p')
+				i=$((uid - 1000))
+				kill -KILL "$(cat "$W/p$i/pid")" 2>/dev/null
+				echo $i >$W/victim
+				break ;;
+			esac
+		done
+	) &
+	local wp=$!
+	sleep 0.5
+	WANT_MSG=$(hexof "a party dies in round one")
+	coord main $W/co/kill sign --key "$pk" --message "$WANT_MSG"
+	kill $ap 2>/dev/null
+	kill $wp 2>/dev/null
+	wait $ap 2>/dev/null
+	victim=$(cat $W/victim 2>/dev/null)
+	if [ -z "$victim" ]; then
+		bad "kill in the middle of a round: no nonce_gen audit event seen ($(head -n 2 $W/audit.out))"
+		return
+	fi
+	note "party $victim killed right after its NONCE_GEN"
+	check_sig $W/co/kill "signing with party $victim killed after round 1" &&
+		{ grep -q "$(cat "$W/p$victim/hk")" $W/co/kill $W/co/kill.err &&
+			ok "the coordinator names the killed party by its host key" ||
+			bad "the killed party $victim is not named: $(grep -i 'blame\|skip\|fail' $W/co/kill | head -n 3 | tr '\n' ' ')"; }
+	rm -f "$W/p$victim/pid"
+	start_party $victim
+	wait_party $victim || bad "party $victim did not restart"
+}
+
+test_frames() {
+	local i rss0 rss1 p=$(cat "$W/p1/pid")
+	rss0=$(sed -n 's/^VmRSS: *\([0-9]*\).*/\1/p' /proc/$p/status)
+	# raw bytes (a frame header announcing 2 GiB) where a TLS ClientHello belongs
+	if printf 'MPCS\177\377\377\377\001\020\000\000\000\000\000\001' |
+	   timeout 10 $IP netns exec co nc -w 5 "$(party_addr 1)" $PORT >/dev/null 2>&1; then
+		ok "raw bytes instead of a TLS handshake: the daemon closes the connection"
+	else
+		bad "raw bytes instead of a TLS handshake: connection not closed within 10 s"
+	fi
+	if [ -x $RAW ]; then
+		# authenticated coordinator, then a header with body_len > max_frame
+		if timeout 30 $IP netns exec co $RAW oversize --identity "$W/co/main.key" \
+			--peer "$(cat "$W/p1/hk")" --host "$(party_addr 1)" --port $PORT --body-len 2147483647 >$W/raw.out 2>&1; then
+			ok "oversized frame (body_len 2^31-1 > max_frame): connection closed ($(tail -n 1 $W/raw.out))"
+		else
+			bad "oversized frame: $(tail -n 3 $W/raw.out | tr '\n' ' ')"
+		fi
+		if timeout 30 $IP netns exec co $RAW replay --identity "$W/co/main.key" \
+			--peer "$(cat "$W/p1/hk")" --host "$(party_addr 1)" --port $PORT >$W/raw.out 2>&1; then
+			ok "replayed frame (a seq already used): connection closed ($(tail -n 1 $W/raw.out))"
+		else
+			bad "replayed frame: $(tail -n 3 $W/raw.out | tr '\n' ' ')"
+		fi
+	else
+		skip "oversized and replayed frames: tests/vm/net_raw not built"
+	fi
+	rss1=$(sed -n 's/^VmRSS: *\([0-9]*\).*/\1/p' /proc/$p/status)
+	if kill -0 $p 2>/dev/null && [ $((rss1 - rss0)) -lt 16384 ]; then
+		ok "party 1 alive after the bad connections, RSS ${rss0} -> ${rss1} KiB (nothing large allocated)"
+	else
+		bad "party 1 after the bad connections: alive=$(kill -0 $p 2>/dev/null && echo yes || echo no) RSS ${rss0} -> ${rss1:-?} KiB"
+	fi
+	WANT_MSG=$(hexof "still serving")
+	coord main $W/co/still sign --key "$pk2" --message "$WANT_MSG"
+	check_sig $W/co/still "signing after the bad connections"
+}
+
+raw_tamper() {
+	local pk=$1
+	if timeout 60 $IP netns exec co $RAW tamper --identity "$W/co/main.key" --state-dir "$W/co/state" \
+		--key "$pk" --peer "$(cat "$W/p1/hk")" --host "$(party_addr 1)" --port $PORT >$W/raw.out 2>&1; then
+		ok "a coordinator that changes the message between the rounds is refused ($(tail -n 1 $W/raw.out))"
+	else
+		bad "tamper: $(tail -n 3 $W/raw.out | tr '\n' ' ')"
+	fi
+}
+
+test_policy() {
+	local pk=$1 n m a1 a2 a3
+	# denied by a rule
+	coord deny $W/co/deny sign --key "$pk" --message "$(hexof denied)"
+	if grep -q "^signature=" $W/co/deny; then
+		bad "the policy's deny rule did not stop the signature"
+	else
+		grep -qi "polic" $W/co/deny $W/co/deny.err && ok "a request the policy denies is refused (POLICY)" ||
+			bad "denied request: no policy error reported: $(tail -n 2 $W/co/deny.err | tr '\n' ' ')"
+	fi
+	# over the message length limit of the ops rule (1 KiB): no other rule
+	# allows the main coordinator, so the default denies
+	m=$(head -c 1100 /dev/zero | xxd -p | tr -d '\n')
+	coord main $W/co/long sign --key "$pk" --message "$m"
+	grep -q "^signature=" $W/co/long && bad "a message over max_msg_len was signed" ||
+		ok "a message over the rule's max_msg_len is refused"
+	# the rate: 2 per hour
+	for n in 1 2; do
+		WANT_MSG=$(hexof "rate $n")
+		coord rate $W/co/rate$n sign --key "$pk" --message "$WANT_MSG"
+		check_sig $W/co/rate$n "rate-limited coordinator, request $n of 2"
+	done
+	coord rate $W/co/rate3 sign --key "$pk" --message "$(hexof "rate 3")"
+	if grep -q "^signature=" $W/co/rate3; then
+		bad "a third request within the rate of 2/3600 was signed"
+	else
+		grep -qi "rate" $W/co/rate3.err $W/co/rate3 && ok "the third request within 2/3600 is refused (RATE)" ||
+			bad "over the rate: no rate error reported: $(tail -n 2 $W/co/rate3.err | tr '\n' ' ')"
+	fi
+	# approvals: 2 of 3 approvers
+	WANT_MSG=$(hexof "approved payment")
+	for n in 1 2 3; do
+		in_ns co $C approve --identity "$W/co/ap$n.key" --key "$pk" --message "$WANT_MSG" >$W/co/ap$n.out 2>&1
+	done
+	a1=$(field approval $W/co/ap1.out) a2=$(field approval $W/co/ap2.out) a3=$(field approval $W/co/ap3.out)
+	if [ -z "$a1" ] || [ -z "$a2" ]; then
+		bad "mpcsign approve: $(cat $W/co/ap1.out)"
+		return
+	fi
+	coord appr $W/co/appr1 sign --key "$pk" --message "$WANT_MSG" --approval "$a1"
+	grep -q "^signature=" $W/co/appr1 && bad "signed with 1 approval of the 2 required" ||
+		ok "1 approval of the 2 required: refused"
+	# an approval for another message does not count
+	in_ns co $C approve --identity "$W/co/ap3.key" --key "$pk" --message "$(hexof other)" >$W/co/apx.out 2>&1
+	coord appr $W/co/appr2 sign --key "$pk" --message "$WANT_MSG" --approval "$a1" \
+		--approval "$(field approval $W/co/apx.out)"
+	grep -q "^signature=" $W/co/appr2 && bad "signed with an approval of another message counted" ||
+		ok "an approval of another message does not count toward the quorum"
+	coord appr $W/co/appr3 sign --key "$pk" --message "$WANT_MSG" --approval "$a1" --approval "$a3"
+	check_sig $W/co/appr3 "2 of 3 approvals: signed"
+	# the approvals alone do not let a coordinator the policy does not name
+	coord deny $W/co/appr4 sign --key "$pk" --message "$WANT_MSG" --approval "$a1" --approval "$a2"
+	grep -q "^signature=" $W/co/appr4 && bad "approvals let a denied coordinator sign" ||
+		ok "approvals do not help a coordinator that the policy denies"
+}
+
+# --- main ----------------------------------------------------------------------------
+rm -rf $W
+mkdir -p $W
+if [ ! -c /dev/mpcsign ]; then
+	bad "/dev/mpcsign missing (module not loaded)"
+	exit 1
+fi
+if setup_net && setup_users; then
+	if [ -x $D ] && [ -x $C ] && $C 2>&1 | grep -q "dkg"; then
+		run_tests
+	else
+		skip "mpcsignd or the CLI's dkg/sign not built yet: only the network and the uids were checked"
+		if [ -x $VERIFY ]; then
+			# the verifier itself: a BIP340 test vector and a flipped bit
+			$VERIFY F9308A019258C31049344F85F89D5229B531C845836F99B08601F113BCE036F9 \
+				0000000000000000000000000000000000000000000000000000000000000000 E907831F80848D1069A5371B402410364BDF1C5F8307B0084C55F1CE2DCA821525F66A4A85EA8B71E482A74F382D2CE5EBEEE8FDB2172F477DF4900D310536C0 >/dev/null &&
+				ok "net_verify accepts a BIP340 test vector" || bad "net_verify refuses a BIP340 test vector"
+			$VERIFY F9308A019258C31049344F85F89D5229B531C845836F99B08601F113BCE036F9 \
+				0000000000000000000000000000000000000000000000000000000000000000 E907831F80848D1069A5371B402410364BDF1C5F8307B0084C55F1CE2DCA821525F66A4A85EA8B71E482A74F382D2CE5EBEEE8FDB2172F477DF4900D310536C1 >/dev/null 2>&1 &&
+				bad "net_verify accepts a signature with a flipped bit" || ok "net_verify refuses a flipped bit"
+		fi
+	fi
+fi
+cleanup
+t1=$(cut -d' ' -f1 /proc/uptime)
+echo "# net test took $(echo "$t0 $t1" | awk '{printf "%.1f", $2-$1}') s"
+exit $rc
