@@ -16,10 +16,12 @@
  * the peer before its binding signature has been verified.
  *
  * Contracts: outputs first; 0 or a negative errno; err (if not NULL) gets a
- * NUL-terminated sentence for a person on every failure.  Not thread-safe per
- * object (one thread per channel); distinct objects may be used from distinct
- * threads; a struct mpcsign_tls may be shared by several threads' channels
- * (it is only read after mpcsign_tls_new).
+ * NUL-terminated sentence for a person on every failure.  A channel belongs
+ * to one thread at a time; a struct mpcsign_tls and a struct
+ * mpcsign_identity may be shared by several threads' channels (the context is
+ * only read after mpcsign_tls_new, mpcsign_identity_sign may run in several
+ * threads at once).  TLS writes use write(2): a process using channels must
+ * ignore SIGPIPE (the plain fd links use MSG_NOSIGNAL on sockets).
  */
 #ifndef MPCSIGN_TLS_H
 #define MPCSIGN_TLS_H
@@ -78,8 +80,10 @@ void mpcsign_identity_free(struct mpcsign_identity *id);
 /*
  * An SSL_CTX: TLS 1.3 only, a fresh self-signed certificate (Ed25519, valid
  * for one day, made here), no session tickets or cache, no early data.  The
- * server side asks the client for a certificate (any is accepted: identities
- * are proven by AUTH).  server: 1 for the party side (mpcsign_chan_accept),
+ * server side asks the client for a certificate; any certificate (or none)
+ * is accepted on both sides: identities are proven by AUTH, not by
+ * certificates (so the validity period, checked by nobody, never ends a
+ * long-running daemon's service).  server: 1 for the party side (mpcsign_chan_accept),
  * 0 for the coordinator side (mpcsign_chan_connect).  -ENOMEM / -EIO.
  */
 struct mpcsign_tls;
