@@ -193,8 +193,13 @@ check: deps-quiet
 	@$(MAKE) --no-print-directory module userspace tests
 	tests/run-tests.sh all $(O) $(KVER) $(MODULE_KO)
 
+# three party VMs (module + mpcsignd each) and this host as the coordinator (tests/vm/demo3.sh)
 demo: deps-quiet
-	@$(MAKE) --no-print-directory module userspace $(KSFT_BINS)
+	@$(MAKE) --no-print-directory module userspace
+	tests/vm/demo3.sh --kver $(KVER) --out $(O) --ko $(MODULE_KO) --msg "$(MSG)"
+# the one-VM demo: three host keys in one module, this process relays
+demo-single: deps-quiet
+	@$(MAKE) --no-print-directory module userspace
 	tests/vm/run-vm.sh --mode demo --kver $(KVER) --out $(O) --ko $(MODULE_KO) --msg "$(MSG)"
 
 bench: deps-quiet
