@@ -249,6 +249,6 @@ cat <<EOF
   signature).  No machine talks to another; no secret crosses.
 EOF
 echo "== the machines' logs =="
-for ((i = 0; i < N; i++)); do console $i | grep "^vm$i| " | sed 's/^/  /' | tail -n 40; done
+for ((i = 0; i < N; i++)); do console $i | grep -E "^vm$i\| (mpcsignd|keys): " | sed "s/^/  /" | tail -n 40; done
 echo "# demo: $(elapsed) s from boot to signature and shutdown (three VMs in parallel)"
 [ "$verified" = yes ]
