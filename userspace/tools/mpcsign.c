@@ -8,11 +8,16 @@
  *   mpcsign demo [MESSAGE]         a 2-of-3 ChillDKG among three host keys in
  *                                  this module, then a FROST signature by two
  *                                  of them, checked by libsecp256k1
+ *
+ * Across machines (the coordinator role, mpcsign(1)): keygen, dkg, sign,
+ * approve (cmd_*.c); status, peers, keys against the local mpcsignd
+ * (cmd_ctl.c).  This file dispatches.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "cli.h"
 #include "libmpcsign.h"
 
 #define DEMO_N 3
@@ -239,7 +244,17 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: mpcsign info [--device PATH]\n"
 		   "       mpcsign audit [COUNT]\n"
-		   "       mpcsign demo [MESSAGE]\n");
+		   "       mpcsign demo [MESSAGE]\n"
+		   "       mpcsign keygen --identity FILE\n"
+		   "       mpcsign dkg --identity FILE --threshold T [--description TEXT] [--expiry SECONDS]\n"
+		   "                   [--state-dir DIR] [--timeout SECS] [--json] PUBKEY@HOST:PORT...\n"
+		   "       mpcsign sign --identity FILE --key THRESHOLD_PK (--message HEX | --file F)\n"
+		   "                   [--tweak HEX[:xonly]]... [--approval XONLY:SIG]... [--state-dir DIR]\n"
+		   "                   [--timeout SECS] [--json]\n"
+		   "       mpcsign approve --identity KEYFILE --key THRESHOLD_PK (--message HEX | --file F)\n"
+		   "                   [--tweak HEX[:xonly]]...\n"
+		   "       mpcsign status|peers|keys|sessions [--json] [--socket PATH]\n"
+		   "see mpcsign(1)\n");
 }
 
 int main(int argc, char **argv)
@@ -250,6 +265,17 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (!strcmp(argv[1], "keygen"))
+		return cmd_keygen(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "dkg"))
+		return cmd_dkg(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "sign"))
+		return cmd_sign(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "approve"))
+		return cmd_approve(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "status") || !strcmp(argv[1], "peers") || !strcmp(argv[1], "keys") ||
+	    !strcmp(argv[1], "sessions"))
+		return cmd_ctl(argv[1], argc - 1, argv + 1);
 	if (!strcmp(argv[1], "audit") && argc <= 3)
 		return cmd_audit(argc == 3 ? strtol(argv[2], NULL, 10) : 0);
 	if (!strcmp(argv[1], "demo") && argc <= 3)

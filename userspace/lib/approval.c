@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: LGPL-2.1 OR MIT
+/*
+ * approval.c - libmpcsign: approvers' signatures (approval.h), made with
+ * libsecp256k1 from a key file.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <secp256k1.h>
+#include <secp256k1_extrakeys.h>
+#include <secp256k1_schnorrsig.h>
+#include "approval.h"
+
+static int nib(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* the key file's 32 bytes (same format and checks as mpcsign_identity_file) */
+static int read_secret(uint8_t sk[32], const char *path, char *err, size_t errlen)
+{
+	char buf[80];
+	struct stat st;
+	size_t len = 0, i;
+	ssize_t n = 0;
+	int fd, r = 0, bad = 0;
+
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		r = -errno;
+		snprintf(err, errlen, "key file %s: %s", path,
+			 errno == ELOOP ? "is a symbolic link (refused)" : strerror(errno));
+		return r;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "key file %s: not a regular file", path);
+		close(fd);
+		return -EINVAL;
+	}
+	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+		snprintf(err, errlen, "key file %s: mode %04o lets group or others at it (chmod 600 it)",
+			 path, (unsigned)(st.st_mode & 07777));
+		close(fd);
+		return -EPERM;
+	}
+	while (len < sizeof(buf)) {
+		n = read(fd, buf + len, sizeof(buf) - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	if (n < 0 || !(len == 64 || (len == 65 && buf[64] == '\n'))) {
+		snprintf(err, errlen, "key file %s: expected 64 hex digits (a 32-byte secret key)", path);
+		explicit_bzero(buf, sizeof(buf));
+		return -EINVAL;
+	}
+	/* no early exit on a digit: the secret's digits are not branched on */
+	for (i = 0; i < 32; i++) {
+		int hi = nib((unsigned char)buf[2 * i]), lo = nib((unsigned char)buf[2 * i + 1]);
+
+		bad |= (hi | lo) < 0;
+		sk[i] = (uint8_t)((hi & 15) << 4 | (lo & 15));
+	}
+	explicit_bzero(buf, sizeof(buf));
+	if (bad) {
+		snprintf(err, errlen, "key file %s: expected 64 hex digits", path);
+		explicit_bzero(sk, 32);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int mpcsign_approval_sign(uint8_t sig[64], uint8_t approver_x[32], const char *keyfile,
+			  const uint8_t digest[32], char *err, size_t errlen)
+{
+	secp256k1_context *ctx;
+	secp256k1_keypair kp;
+	secp256k1_xonly_pubkey xpk;
+	uint8_t sk[32], aux[32], seed[32];
+	char dummy[1];
+	int r;
+
+	if (!err || !errlen) {
+		err = dummy;
+		errlen = sizeof(dummy);
+	}
+	err[0] = 0;
+	if (!sig || !approver_x || !keyfile || !digest) {
+		snprintf(err, errlen, "missing argument");
+		return -EINVAL;
+	}
+	r = read_secret(sk, keyfile, err, errlen);
+	if (r)
+		return r;
+	ctx = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
+	if (!ctx) {
+		explicit_bzero(sk, sizeof(sk));
+		snprintf(err, errlen, "cannot make a libsecp256k1 context");
+		return -ENOMEM;
+	}
+	r = -EIO;
+	if (getrandom(seed, sizeof(seed), 0) != (ssize_t)sizeof(seed) ||
+	    getrandom(aux, sizeof(aux), 0) != (ssize_t)sizeof(aux)) {
+		snprintf(err, errlen, "getrandom failed");
+		goto out;
+	}
+	if (!secp256k1_context_randomize(ctx, seed))
+		goto out;
+	if (!secp256k1_keypair_create(ctx, &kp, sk)) {
+		snprintf(err, errlen, "key file %s: not a valid secret key", keyfile);
+		r = -EINVAL;
+		goto out;
+	}
+	if (!secp256k1_keypair_xonly_pub(ctx, &xpk, NULL, &kp) ||
+	    !secp256k1_xonly_pubkey_serialize(ctx, approver_x, &xpk) ||
+	    !secp256k1_schnorrsig_sign32(ctx, sig, digest, &kp, aux) ||
+	    !secp256k1_schnorrsig_verify(ctx, sig, digest, 32, &xpk)) {
+		explicit_bzero(sig, 64);
+		snprintf(err, errlen, "signing failed");
+		goto out;
+	}
+	r = 0;
+out:
+	explicit_bzero(&kp, sizeof(kp));
+	explicit_bzero(sk, sizeof(sk));
+	explicit_bzero(aux, sizeof(aux));
+	explicit_bzero(seed, sizeof(seed));
+	secp256k1_context_destroy(ctx);
+	return r;
+}
