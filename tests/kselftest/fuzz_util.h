@@ -30,14 +30,14 @@ static double fz_secs;
 static uint64_t fz_max_iters;
 static int fz_failures;
 
-static uint64_t fz_env_u64(const char *name, uint64_t dflt)
+static __attribute__((unused)) uint64_t fz_env_u64(const char *name, uint64_t dflt)
 {
 	const char *v = getenv(name);
 
 	return v && *v ? strtoull(v, NULL, 0) : dflt;
 }
 
-static double fz_now(void)
+static __attribute__((unused)) double fz_now(void)
 {
 	struct timespec ts;
 
@@ -46,7 +46,7 @@ static double fz_now(void)
 }
 
 /* Read the environment and print the seed first. */
-static void fz_init(const char *name, double default_secs)
+static __attribute__((unused)) void fz_init(const char *name, double default_secs)
 {
 	struct timespec ts;
 	const char *s = getenv("MPC_FUZZ_SECS");
@@ -66,7 +66,7 @@ struct fz_rng {
 	uint64_t s;
 };
 
-static uint64_t fz_next(struct fz_rng *r)
+static __attribute__((unused)) uint64_t fz_next(struct fz_rng *r)
 {
 	uint64_t z = (r->s += 0x9e3779b97f4a7c15ull);
 
@@ -76,17 +76,17 @@ static uint64_t fz_next(struct fz_rng *r)
 }
 
 /* uniform in [0, n) (n > 0) */
-static uint32_t fz_below(struct fz_rng *r, uint32_t n)
+static __attribute__((unused)) uint32_t fz_below(struct fz_rng *r, uint32_t n)
 {
 	return (uint32_t)(((fz_next(r) >> 32) * (uint64_t)n) >> 32);
 }
 
-static int fz_chance(struct fz_rng *r, uint32_t one_in)
+static __attribute__((unused)) int fz_chance(struct fz_rng *r, uint32_t one_in)
 {
 	return fz_below(r, one_in) == 0;
 }
 
-static void fz_bytes(struct fz_rng *r, void *p, size_t n)
+static __attribute__((unused)) void fz_bytes(struct fz_rng *r, void *p, size_t n)
 {
 	uint8_t *b = p;
 
@@ -100,7 +100,7 @@ static void fz_bytes(struct fz_rng *r, void *p, size_t n)
 	}
 }
 
-static void fz_fail(const char *fmt, ...)
+static __attribute__((unused)) void fz_fail(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -121,12 +121,12 @@ struct fz_counts {
 	unsigned long n[FZ_MAX_ERRNO + 1];	/* [0] successes, [e] -e, [FZ_MAX_ERRNO] other */
 };
 
-static void fz_count(struct fz_counts *c, int err)
+static __attribute__((unused)) void fz_count(struct fz_counts *c, int err)
 {
 	c->n[err >= 0 && err < FZ_MAX_ERRNO ? err : FZ_MAX_ERRNO]++;
 }
 
-static unsigned long fz_count_total(const struct fz_counts *c)
+static __attribute__((unused)) unsigned long fz_count_total(const struct fz_counts *c)
 {
 	unsigned long t = 0;
 	int e;
@@ -174,7 +174,7 @@ static const char *fz_errname(int e)
 	}
 }
 
-static void fz_print_counts(const char *prefix, const struct fz_counts *c, size_t nc)
+static __attribute__((unused)) void fz_print_counts(const char *prefix, const struct fz_counts *c, size_t nc)
 {
 	size_t i;
 	int e;
@@ -202,7 +202,7 @@ struct fz_group {
 	uint32_t handle[FZ_MAXN];	/* key handle of participant i, 0 = none */
 };
 
-static void fz_rand_scalar(struct fz_rng *r, mpc_scalar *s)
+static __attribute__((unused)) void fz_rand_scalar(struct fz_rng *r, mpc_scalar *s)
 {
 	uint8_t b[32];
 
@@ -211,7 +211,7 @@ static void fz_rand_scalar(struct fz_rng *r, mpc_scalar *s)
 	while (!mpc_scalar_set_b32_seckey(s, b));
 }
 
-static void fz_point_of(uint8_t out[33], const mpc_scalar *s)
+static __attribute__((unused)) void fz_point_of(uint8_t out[33], const mpc_scalar *s)
 {
 	mpc_gej pj;
 	mpc_ge p;
@@ -222,7 +222,7 @@ static void fz_point_of(uint8_t out[33], const mpc_scalar *s)
 }
 
 /* Shamir: share of participant i is f(i + 1), f of degree t - 1. */
-static void fz_deal(struct fz_rng *r, struct fz_group *g, uint32_t t, uint32_t n)
+static __attribute__((unused)) void fz_deal(struct fz_rng *r, struct fz_group *g, uint32_t t, uint32_t n)
 {
 	mpc_scalar a[FZ_MAXN], x, acc, xi, term;
 	uint32_t i, k;
@@ -262,7 +262,7 @@ struct fz_round {
 };
 
 /* Choose u >= t signers of g (all with a key handle), a message, tweaks. */
-static int fz_round_setup(struct fz_rng *r, const struct fz_group *g, struct fz_round *rd)
+static __attribute__((unused)) int fz_round_setup(struct fz_rng *r, const struct fz_group *g, struct fz_round *rd)
 {
 	uint32_t have[FZ_MAXN], nh = 0, i, u;
 
@@ -302,7 +302,7 @@ static int fz_round_setup(struct fz_rng *r, const struct fz_group *g, struct fz_
 }
 
 /* Fill a struct mpcsign_sign for signer k of the round (raw ioctl form). */
-static void fz_round_sign_struct(const struct fz_round *rd, uint32_t k, struct mpcsign_sign *sg)
+static __attribute__((unused)) void fz_round_sign_struct(const struct fz_round *rd, uint32_t k, struct mpcsign_sign *sg)
 {
 	memset(sg, 0, sizeof(*sg));
 	sg->size = sizeof(*sg);
@@ -323,7 +323,7 @@ static void fz_round_sign_struct(const struct fz_round *rd, uint32_t k, struct m
  * PartialSigVerify, the result by libsecp256k1 inside the library) and
  * verify the signature once more with libsecp256k1 on the session key.
  */
-static int fz_round_verify(const struct fz_round *rd, uint8_t sig[64])
+static __attribute__((unused)) int fz_round_verify(const struct fz_round *rd, uint8_t sig[64])
 {
 	uint8_t pk[32];
 	uint32_t blame;
