@@ -375,7 +375,9 @@ run_tests() {
 	# --- a party killed in the middle of a round: the first party whose
 	# NONCE_GEN the kernel reports (audit group) is killed at once; the
 	# coordinator must name it and finish with another subset
-	test_kill_mid_round "$pk3"
+	test_kill_mid_round "$pk3" KILL
+	# ... and one that stops answering (SIGSTOP): the round timeout (4 s) names it
+	test_kill_mid_round "$pk2" STOP --timeout 4
 
 	# --- a coordinator that changes the message between the rounds: net_raw
 	# plays it against party 1 (id 0 of the 2-of-3 key, signers 0 and 1)
@@ -415,29 +417,34 @@ run_tests() {
 		bad "$alive of $NPARTY daemons running at the end"
 }
 
-# the audit listener kills the first daemon that draws a nonce
+# test_kill_mid_round PK SIGNAL [CLI OPTIONS]: the audit listener sends
+# SIGNAL to the first daemon that draws a nonce for the signature
 test_kill_mid_round() {
-	local pk=$1 victim= i uid
-	rm -f $W/audit.out $W/victim
-	$C audit >$W/audit.out 2>/dev/null &
-	local ap=$!
+	local pk=$1 sig=$2 victim= i uid
+	shift 2
+	rm -f $W/audit.out $W/victim $W/audit.fifo
+	mkfifo $W/audit.fifo
+	# the events as they come (mpcsign audit flushes each line); the first
+	# nonce_gen names the uid, hence the party, to signal at once
 	(
-		# read the audit stream as it comes; kill on the first nonce_gen
-		tail -f $W/audit.out 2>/dev/null | while read -r line; do
+		while read -r line; do
+			echo "$line" >>$W/audit.out
 			case "$line" in
 			event=nonce_gen*)
 				uid=$(echo "$line" | sed -n 's/.* uid=\([0-9]*\).*/\1/p')
 				i=$((uid - 1000))
-				kill -KILL "$(cat "$W/p$i/pid")" 2>/dev/null
+				kill -$sig "$(cat "$W/p$i/pid")" 2>/dev/null
 				echo $i >$W/victim
 				break ;;
 			esac
 		done
-	) &
+	) <$W/audit.fifo &
 	local wp=$!
+	$C audit >$W/audit.fifo 2>/dev/null &
+	local ap=$!
 	sleep 0.5
-	WANT_MSG=$(hexof "a party dies in round one")
-	coord main $W/co/kill sign --key "$pk" --message "$WANT_MSG"
+	WANT_MSG=$(hexof "a party gets SIG$sig in round one")
+	coord main $W/co/kill$sig sign --key "$pk" --message "$WANT_MSG" "$@"
 	kill $ap 2>/dev/null
 	kill $wp 2>/dev/null
 	wait $ap 2>/dev/null
@@ -446,14 +453,20 @@ test_kill_mid_round() {
 		bad "kill in the middle of a round: no nonce_gen audit event seen ($(head -n 2 $W/audit.out))"
 		return
 	fi
-	note "party $victim killed right after its NONCE_GEN"
-	check_sig $W/co/kill "signing with party $victim killed after round 1" &&
-		{ grep -E "^(blamed|skipped|refused)=[0-9]+ $(cat "$W/p$victim/hk")" $W/co/kill >$W/co/kill.named &&
-			ok "the coordinator names the killed party by its host key ($(cut -d' ' -f1,3- $W/co/kill.named | head -n 1)), $(field attempts $W/co/kill) attempts" ||
-			bad "the killed party $victim is not named: $(grep -E '^(blamed|skipped|refused|attempts)=' $W/co/kill | tr '\n' ' ')"; }
-	rm -f "$W/p$victim/pid"
-	start_party $victim
-	wait_party $victim || bad "party $victim did not restart"
+	note "party $victim got SIG$sig right after its NONCE_GEN"
+	check_sig $W/co/kill$sig "signing with party $victim SIG$sig'ed after round 1" &&
+		{ grep -E "^(blamed|skipped|refused)=[0-9]+ $(cat "$W/p$victim/hk")" $W/co/kill$sig >$W/co/kill$sig.named &&
+			ok "the coordinator names the killed party by its host key ($(cut -d' ' -f1,3- $W/co/kill$sig.named | head -n 1)), $(field attempts $W/co/kill$sig) attempts" ||
+			bad "the killed party $victim is not named: $(grep -E '^(blamed|skipped|refused|attempts)=' $W/co/kill$sig | tr '\n' ' ')"; }
+	if [ $sig = STOP ]; then
+		kill -CONT "$(cat "$W/p$victim/pid")"
+		wait_party $victim && ok "party $victim answers again after SIGCONT" ||
+			bad "party $victim does not answer after SIGCONT"
+	else
+		rm -f "$W/p$victim/pid"
+		start_party $victim
+		wait_party $victim || bad "party $victim did not restart"
+	fi
 }
 
 test_frames() {
