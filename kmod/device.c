@@ -4,7 +4,10 @@
  *
  * Every ioctl struct is extensible by size (see Documentation/uapi.rst):
  * commands are matched on type and number only; the struct's own size
- * field says how much the caller passed.
+ * field says how much the caller passed.  mpcsign_ioctl_ops[] is the one
+ * list of ioctls and their rules; mpcsign_ioctl_run() the one path they
+ * take (copy in, handler on the kernel copy, copy out, publish or roll
+ * back: see internal.h).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -13,6 +16,8 @@
 #include <linux/uaccess.h>
 #include <linux/module.h>
 #include <linux/build_bug.h>
+#include <linux/capability.h>
+#include <linux/nospec.h>
 #include "internal.h"
 
 static_assert(sizeof(struct mpcsign_info) == MPCSIGN_INFO_SIZE_VER0);
@@ -50,123 +55,181 @@ int mpcsign_copy_struct_out(void __user *uarg, size_t usize, const void *kstruct
 	return 0;
 }
 
-static bool mpcsign_mem_is_zero(const void *p, size_t n)
+static long mpcsign_ioc_get_info(struct mpcsign_ioc *ioc)
 {
-	return !memchr_inv(p, 0, n);
-}
+	struct mpcsign_info *info = ioc->cmd;
 
-static long mpcsign_ioc_get_info(void __user *uarg)
-{
-	struct mpcsign_info info;
-	long usize;
-
-	usize = mpcsign_copy_struct_in(&info, sizeof(info),
-				       MPCSIGN_INFO_SIZE_VER0, uarg, 0);
-	if (usize < 0)
-		return usize;
-	if (!mpcsign_mem_is_zero(info.reserved, sizeof(info.reserved)))
+	if (memchr_inv(info->reserved, 0, sizeof(info->reserved)))
 		return -EINVAL;
 	/* every output byte is set: no kernel stack bytes reach userspace */
-	memset(&info, 0, sizeof(info));
-	info.size = sizeof(info);
-	mpcsign_fill_info(&info);
-	return mpcsign_copy_struct_out(uarg, usize, &info, sizeof(info));
+	memset(info, 0, sizeof(*info));
+	mpcsign_fill_info(info);
+	return 0;
 }
 
-static long mpcsign_dispatch(struct file *file, unsigned int nr, void __user *uarg)
-{
-	switch (nr) {
-	case _IOC_NR(MPCSIGN_IOC_GET_INFO):
-		return mpcsign_ioc_get_info(uarg);
-	case _IOC_NR(MPCSIGN_IOC_KEY_IMPORT):
-		return mpcsign_ioc_key_import(uarg);
-	case _IOC_NR(MPCSIGN_IOC_KEY_INFO):
-		return mpcsign_ioc_key_info(uarg);
-	case _IOC_NR(MPCSIGN_IOC_KEY_DELETE):
-		return mpcsign_ioc_key_delete(uarg);
-	case _IOC_NR(MPCSIGN_IOC_NONCE_GEN):
-		return mpcsign_ioc_nonce_gen(file, uarg);
-	case _IOC_NR(MPCSIGN_IOC_SIGN):
-		return mpcsign_ioc_sign(uarg);
-	case _IOC_NR(MPCSIGN_IOC_KEY_LOOKUP):
-		return mpcsign_ioc_key_lookup(uarg);
-	case _IOC_NR(MPCSIGN_IOC_HOST_KEY_CREATE):
-	case _IOC_NR(MPCSIGN_IOC_HOST_KEY_IMPORT):
-	case _IOC_NR(MPCSIGN_IOC_HOST_KEY_INFO):
-	case _IOC_NR(MPCSIGN_IOC_HOST_KEY_DELETE):
-		return mpcsign_ioc_host_key(nr, uarg);
-	case _IOC_NR(MPCSIGN_IOC_HOST_KEY_LIST):
-		return mpcsign_ioc_host_key_list(uarg);
-	case _IOC_NR(MPCSIGN_IOC_HOST_KEY_SIGN):
-		return mpcsign_ioc_host_key_sign(uarg);
-	case _IOC_NR(MPCSIGN_IOC_HOST_KEY_LOOKUP):
-		return mpcsign_ioc_host_key_lookup(uarg);
-	case _IOC_NR(MPCSIGN_IOC_DKG_STEP1):
-		return mpcsign_ioc_dkg_step1(file, uarg);
-	case _IOC_NR(MPCSIGN_IOC_DKG_STEP2):
-		return mpcsign_ioc_dkg_step2(uarg);
-	case _IOC_NR(MPCSIGN_IOC_DKG_FINALIZE):
-		return mpcsign_ioc_dkg_finalize(uarg);
-	case _IOC_NR(MPCSIGN_IOC_DKG_INVESTIGATE):
-		return mpcsign_ioc_dkg_investigate(uarg);
-	case _IOC_NR(MPCSIGN_IOC_DKG_ABORT):
-		return mpcsign_ioc_dkg_abort(uarg);
-	case _IOC_NR(MPCSIGN_IOC_RECOVER):
-		return mpcsign_ioc_recover(uarg);
-	case _IOC_NR(MPCSIGN_IOC_RECOVERY_ACK_SIGN):
-		return mpcsign_ioc_recovery_ack_sign(uarg);
-	default:
-		return -ENOTTY;
+/* Rules of an ioctl (struct mpcsign_ioctl_op.flags). */
+#define MPCSIGN_IOC_READ_ONLY		BIT(0)	/* allowed on a read-only descriptor */
+#define MPCSIGN_IOC_MAKES_SECRET	BIT(1)	/* refused (-EBUSY) during a system sleep */
+#define MPCSIGN_IOC_ADMIN		BIT(2)	/* CAP_SYS_ADMIN only (-EPERM) */
+#define MPCSIGN_IOC_NO_ANSWER		BIT(3)	/* the struct is input only: never copied back */
+
+struct mpcsign_ioctl_op {
+	long (*fn)(struct mpcsign_ioc *ioc);
+	u16 size;		/* the module's struct */
+	u16 min_size;		/* its first published size (MPCSIGN_*_SIZE_VER0) */
+	u32 allowed_flags;	/* bits of the struct's flags field the command knows */
+	u32 flags;		/* MPCSIGN_IOC_* */
+};
+
+/* Every argument struct, for the kernel copy on the dispatcher's stack. */
+union mpcsign_ioc_buf {
+	struct mpcsign_info info;
+	struct mpcsign_key_import key_import;
+	struct mpcsign_key_info key_info;
+	struct mpcsign_key_delete key_delete;
+	struct mpcsign_nonce_gen nonce_gen;
+	struct mpcsign_sign sign;
+	struct mpcsign_key_lookup key_lookup;
+	struct mpcsign_host_key host_key;
+	struct mpcsign_host_key_list host_key_list;
+	struct mpcsign_host_key_sign host_key_sign;
+	struct mpcsign_host_key_lookup host_key_lookup;
+	struct mpcsign_dkg_step1 dkg_step1;
+	struct mpcsign_dkg_step2 dkg_step2;
+	struct mpcsign_dkg_output dkg_output;
+	struct mpcsign_dkg_investigate dkg_investigate;
+	struct mpcsign_dkg_abort dkg_abort;
+	struct mpcsign_recovery_ack recovery_ack;
+};
+
+/*
+ * One row per ioctl: the command's encoded size must be its struct's, the
+ * first published size at most the struct's, and the struct must fit the
+ * buffer (checked at build time).
+ */
+#define MPCSIGN_IOCTL(_name, _fn, _struct, _ver0, _aflags, _flags)			\
+	[_IOC_NR(MPCSIGN_IOC_##_name)] = {						\
+		.fn = _fn,								\
+		.size = sizeof(_struct) +						\
+			BUILD_BUG_ON_ZERO(_IOC_SIZE(MPCSIGN_IOC_##_name) != sizeof(_struct)) + \
+			BUILD_BUG_ON_ZERO(sizeof(_struct) > sizeof(union mpcsign_ioc_buf)), \
+		.min_size = (_ver0) + BUILD_BUG_ON_ZERO((_ver0) > sizeof(_struct)),	\
+		.allowed_flags = _aflags,						\
+		.flags = _flags,							\
 	}
-}
 
-/* ioctls that only read: allowed on a descriptor opened read-only */
-static bool mpcsign_ioc_read_only(unsigned int nr)
-{
-	return nr == _IOC_NR(MPCSIGN_IOC_GET_INFO) || nr == _IOC_NR(MPCSIGN_IOC_KEY_INFO) ||
-	       nr == _IOC_NR(MPCSIGN_IOC_HOST_KEY_INFO) ||
-	       nr == _IOC_NR(MPCSIGN_IOC_HOST_KEY_LIST) ||
-	       nr == _IOC_NR(MPCSIGN_IOC_KEY_LOOKUP) ||
-	       nr == _IOC_NR(MPCSIGN_IOC_HOST_KEY_LOOKUP);
-}
+#define RO	MPCSIGN_IOC_READ_ONLY
+#define SECRET	MPCSIGN_IOC_MAKES_SECRET
+#define ADMIN	MPCSIGN_IOC_ADMIN
+#define NO_ANSWER MPCSIGN_IOC_NO_ANSWER
 
-/* ioctls that make a secret (refused while a system sleep is under way) */
-static bool mpcsign_ioc_makes_secret(unsigned int nr)
-{
-	return nr == _IOC_NR(MPCSIGN_IOC_KEY_IMPORT) || nr == _IOC_NR(MPCSIGN_IOC_NONCE_GEN) ||
-	       nr == _IOC_NR(MPCSIGN_IOC_HOST_KEY_CREATE) ||
-	       nr == _IOC_NR(MPCSIGN_IOC_HOST_KEY_IMPORT) ||
-	       nr == _IOC_NR(MPCSIGN_IOC_DKG_STEP1) || nr == _IOC_NR(MPCSIGN_IOC_DKG_STEP2) ||
-	       nr == _IOC_NR(MPCSIGN_IOC_DKG_FINALIZE) || nr == _IOC_NR(MPCSIGN_IOC_RECOVER);
-}
+static const struct mpcsign_ioctl_op mpcsign_ioctl_ops[] = {
+	MPCSIGN_IOCTL(GET_INFO, mpcsign_ioc_get_info, struct mpcsign_info,
+		      MPCSIGN_INFO_SIZE_VER0, 0, RO),
+	MPCSIGN_IOCTL(KEY_IMPORT, mpcsign_ioc_key_import, struct mpcsign_key_import,
+		      MPCSIGN_KEY_IMPORT_SIZE_VER0, 0, SECRET | ADMIN),
+	MPCSIGN_IOCTL(KEY_INFO, mpcsign_ioc_key_info, struct mpcsign_key_info,
+		      MPCSIGN_KEY_INFO_SIZE_VER0, 0, RO),
+	MPCSIGN_IOCTL(KEY_DELETE, mpcsign_ioc_key_delete, struct mpcsign_key_delete,
+		      MPCSIGN_KEY_DELETE_SIZE_VER0, 0, NO_ANSWER),
+	MPCSIGN_IOCTL(NONCE_GEN, mpcsign_ioc_nonce_gen, struct mpcsign_nonce_gen,
+		      MPCSIGN_NONCE_GEN_SIZE_VER0, MPCSIGN_NONCE_F_ALL, SECRET),
+	MPCSIGN_IOCTL(SIGN, mpcsign_ioc_sign, struct mpcsign_sign,
+		      MPCSIGN_SIGN_SIZE_VER0, 0, 0),
+	MPCSIGN_IOCTL(KEY_LOOKUP, mpcsign_ioc_key_lookup, struct mpcsign_key_lookup,
+		      MPCSIGN_KEY_LOOKUP_SIZE_VER0, MPCSIGN_LOOKUP_F_ID, RO),
+	MPCSIGN_IOCTL(HOST_KEY_CREATE, mpcsign_ioc_host_key_create, struct mpcsign_host_key,
+		      MPCSIGN_HOST_KEY_SIZE_VER0, 0, SECRET),
+	MPCSIGN_IOCTL(HOST_KEY_IMPORT, mpcsign_ioc_host_key_import, struct mpcsign_host_key,
+		      MPCSIGN_HOST_KEY_SIZE_VER0, 0, SECRET | ADMIN),
+	MPCSIGN_IOCTL(HOST_KEY_INFO, mpcsign_ioc_host_key_info, struct mpcsign_host_key,
+		      MPCSIGN_HOST_KEY_SIZE_VER0, 0, RO),
+	MPCSIGN_IOCTL(HOST_KEY_DELETE, mpcsign_ioc_host_key_delete, struct mpcsign_host_key,
+		      MPCSIGN_HOST_KEY_SIZE_VER0, 0, NO_ANSWER),
+	MPCSIGN_IOCTL(HOST_KEY_LIST, mpcsign_ioc_host_key_list, struct mpcsign_host_key_list,
+		      MPCSIGN_HOST_KEY_LIST_SIZE_VER0, 0, RO),
+	/* uses the host secret but makes none and creates nothing (uapi.rst) */
+	MPCSIGN_IOCTL(HOST_KEY_SIGN, mpcsign_ioc_host_key_sign, struct mpcsign_host_key_sign,
+		      MPCSIGN_HOST_KEY_SIGN_SIZE_VER0, 0, 0),
+	MPCSIGN_IOCTL(HOST_KEY_LOOKUP, mpcsign_ioc_host_key_lookup,
+		      struct mpcsign_host_key_lookup, MPCSIGN_HOST_KEY_LOOKUP_SIZE_VER0, 0, RO),
+	MPCSIGN_IOCTL(DKG_STEP1, mpcsign_ioc_dkg_step1, struct mpcsign_dkg_step1,
+		      MPCSIGN_DKG_STEP1_SIZE_VER0, 0, SECRET),
+	MPCSIGN_IOCTL(DKG_STEP2, mpcsign_ioc_dkg_step2, struct mpcsign_dkg_step2,
+		      MPCSIGN_DKG_STEP2_SIZE_VER0, 0, SECRET),
+	MPCSIGN_IOCTL(DKG_FINALIZE, mpcsign_ioc_dkg_finalize, struct mpcsign_dkg_output,
+		      MPCSIGN_DKG_OUTPUT_SIZE_VER0, 0, SECRET),
+	MPCSIGN_IOCTL(DKG_INVESTIGATE, mpcsign_ioc_dkg_investigate,
+		      struct mpcsign_dkg_investigate, MPCSIGN_DKG_INVESTIGATE_SIZE_VER0, 0, 0),
+	MPCSIGN_IOCTL(DKG_ABORT, mpcsign_ioc_dkg_abort, struct mpcsign_dkg_abort,
+		      MPCSIGN_DKG_ABORT_SIZE_VER0, 0, NO_ANSWER),
+	MPCSIGN_IOCTL(RECOVER, mpcsign_ioc_recover, struct mpcsign_dkg_output,
+		      MPCSIGN_DKG_OUTPUT_SIZE_VER0, 0, SECRET),
+	MPCSIGN_IOCTL(RECOVERY_ACK_SIGN, mpcsign_ioc_recovery_ack_sign,
+		      struct mpcsign_recovery_ack, MPCSIGN_RECOVERY_ACK_SIZE_VER0,
+		      MPCSIGN_ACK_F_PARAMS, 0),
+};
 
-static bool mpcsign_ioc_known(unsigned int nr)
+#undef RO
+#undef SECRET
+#undef ADMIN
+#undef NO_ANSWER
+
+/*
+ * Copy in, run, answer, then publish or roll back (see internal.h): the
+ * one path of every ioctl.  The kernel copy is wiped whatever happens
+ * (import structs carry secrets).
+ */
+static long mpcsign_ioctl_run(const struct mpcsign_ioctl_op *op, struct file *file,
+			      void __user *uarg)
 {
-	return mpcsign_ioc_read_only(nr) || mpcsign_ioc_makes_secret(nr) ||
-	       nr == _IOC_NR(MPCSIGN_IOC_KEY_DELETE) || nr == _IOC_NR(MPCSIGN_IOC_SIGN) ||
-	       nr == _IOC_NR(MPCSIGN_IOC_HOST_KEY_DELETE) ||
-	       nr == _IOC_NR(MPCSIGN_IOC_DKG_INVESTIGATE) ||
-	       nr == _IOC_NR(MPCSIGN_IOC_DKG_ABORT) ||
-	       nr == _IOC_NR(MPCSIGN_IOC_RECOVERY_ACK_SIGN) ||
-	       nr == _IOC_NR(MPCSIGN_IOC_HOST_KEY_SIGN);
+	union mpcsign_ioc_buf buf;
+	struct mpcsign_ioc ioc = { .file = file, .cmd = &buf };
+	long usize, ret;
+
+	usize = mpcsign_copy_struct_in(&buf, op->size, op->min_size, uarg, op->allowed_flags);
+	if (usize < 0)
+		return usize;
+	ioc.usize = usize;
+	ret = op->fn(&ioc);
+	if (!(op->flags & MPCSIGN_IOC_NO_ANSWER) && (!ret || ioc.out_on_error)) {
+		/* the header of every struct: the module's size goes back */
+		buf.info.size = op->size;
+		if (mpcsign_copy_struct_out(uarg, usize, &buf, op->size))
+			ret = -EFAULT;
+	}
+	if (ioc.pend_ops) {
+		if (ret)
+			ioc.pend_ops->abort(ioc.pend, ret);
+		else
+			ioc.pend_ops->commit(ioc.pend);
+	}
+	memzero_explicit(&buf, op->size);
+	return ret;
 }
 
 static long mpcsign_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
+	const struct mpcsign_ioctl_op *op;
 	unsigned int nr = _IOC_NR(cmd);
 	long ret;
 
-	if (_IOC_TYPE(cmd) != MPCSIGN_IOC_MAGIC || !mpcsign_ioc_known(nr))
+	if (_IOC_TYPE(cmd) != MPCSIGN_IOC_MAGIC || nr >= ARRAY_SIZE(mpcsign_ioctl_ops))
 		return -ENOTTY;
-	/* a read-only descriptor may look, not change anything */
-	if (!(file->f_mode & FMODE_WRITE) && !mpcsign_ioc_read_only(nr))
+	op = &mpcsign_ioctl_ops[array_index_nospec(nr, ARRAY_SIZE(mpcsign_ioctl_ops))];
+	if (!op->fn)
+		return -ENOTTY;
+	/* a read-only descriptor may look, not change or use anything */
+	if (!(file->f_mode & FMODE_WRITE) && !(op->flags & MPCSIGN_IOC_READ_ONLY))
 		return -EBADF;
-	if (!mpcsign_ioc_makes_secret(nr))
-		return mpcsign_dispatch(file, nr, uarg);
+	if ((op->flags & MPCSIGN_IOC_ADMIN) && !capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	if (!(op->flags & MPCSIGN_IOC_MAKES_SECRET))
+		return mpcsign_ioctl_run(op, file, uarg);
 	if (!mpcsign_sleep_enter_ioctl())
 		return -EBUSY;
-	ret = mpcsign_dispatch(file, nr, uarg);
+	ret = mpcsign_ioctl_run(op, file, uarg);
 	mpcsign_sleep_leave_ioctl();
 	return ret;
 }

@@ -176,19 +176,43 @@ static struct mpcsign_hostkey *hostkey_get(u32 handle, int *err)
 	return dkg_obj_get(&mpcsign_hostkeys, handle, err);
 }
 
-static long host_key_create(struct mpcsign_host_key *k, bool import)
+/* Publish a host key under its reserved handle (the caller has the answer). */
+static void hostkey_commit(void *obj)
+{
+	struct mpcsign_hostkey *hk = obj;
+
+	mutex_lock(&mpcsign_dkg_lock);
+	WARN_ON_ONCE(xa_is_err(xa_store(&mpcsign_hostkeys, hk->obj.handle, hk, GFP_KERNEL)));
+	mutex_unlock(&mpcsign_dkg_lock);
+}
+
+static void hostkey_abort(void *obj, int err)
+{
+	struct mpcsign_hostkey *hk = obj;
+
+	mutex_lock(&mpcsign_dkg_lock);
+	xa_erase(&mpcsign_hostkeys, hk->obj.handle);	/* the reservation */
+	hostkey_free(hk);
+	mutex_unlock(&mpcsign_dkg_lock);
+}
+
+static const struct mpcsign_pending_ops hostkey_pending = {
+	.commit = hostkey_commit,
+	.abort = hostkey_abort,
+};
+
+/* Make a host key from k->hostseckey (wiped), pending on ioc. */
+static long host_key_create(struct mpcsign_ioc *ioc, struct mpcsign_host_key *k)
 {
 	struct mpcsign_hostkey *hk;
 	struct mpc_dkg_error e;
 	int ret, err;
 
-	if (mpcsign_nhostkeys >= mpcsign_limits.max_host_keys)
-		return -ENOSPC;
 	hk = kzalloc(sizeof(*hk), GFP_KERNEL_ACCOUNT);
 	if (!hk)
 		return -ENOMEM;
 	hk->obj.owner = current_euid();
-	/* the caller's backup (import), or fresh randomness drawn before the mutex */
+	/* the caller's backup (import), or fresh randomness drawn before */
 	memcpy(hk->seckey, k->hostseckey, sizeof(hk->seckey));
 	memzero_explicit(k->hostseckey, sizeof(k->hostseckey));
 	err = mpc_dkg_hostpubkey_gen(hk->pubkey, hk->seckey, &e);
@@ -196,100 +220,126 @@ static long host_key_create(struct mpcsign_host_key *k, bool import)
 		kfree_sensitive(hk);
 		return -EINVAL;	/* an imported secret that is not a valid key */
 	}
+	mutex_lock(&mpcsign_dkg_lock);
+	ret = -ENOSPC;
+	if (mpcsign_nhostkeys >= mpcsign_limits.max_host_keys)
+		goto fail;
 	ret = mpcsign_quota_charge(hk->obj.owner, MPCSIGN_QUOTA_HOST_KEYS, dkg_is_admin());
-	if (ret) {
-		kfree_sensitive(hk);
-		return ret;
-	}
-	ret = xa_alloc_cyclic(&mpcsign_hostkeys, &hk->obj.handle, hk, xa_limit_31b,
+	if (ret)
+		goto fail;
+	/* a reserved handle: invisible until hostkey_commit() */
+	ret = xa_alloc_cyclic(&mpcsign_hostkeys, &hk->obj.handle, NULL, xa_limit_31b,
 			      &mpcsign_hostkey_next, GFP_KERNEL);
 	if (ret < 0) {
 		mpcsign_quota_uncharge(hk->obj.owner, MPCSIGN_QUOTA_HOST_KEYS);
-		kfree_sensitive(hk);
-		return ret == -EBUSY ? -ENOSPC : ret;
+		ret = ret == -EBUSY ? -ENOSPC : ret;
+		goto fail;
 	}
-	mpcsign_nhostkeys++;
+	mpcsign_nhostkeys++;	/* from here on hostkey_free() undoes it */
+	mutex_unlock(&mpcsign_dkg_lock);
 	k->handle = hk->obj.handle;
 	k->owner_uid = from_kuid_munged(current_user_ns(), hk->obj.owner);
 	memcpy(k->hostpubkey, hk->pubkey, sizeof(k->hostpubkey));
+	mpcsign_ioc_pend(ioc, &hostkey_pending, hk);
 	return 0;
+fail:
+	mutex_unlock(&mpcsign_dkg_lock);
+	kfree_sensitive(hk);
+	return ret;
 }
 
 /* The DKG sessions that run under a host key die with it. */
 static void sessions_of_hostkey_free(u32 host_key);
 
-long mpcsign_ioc_host_key(unsigned int nr, void __user *uarg)
+/* The common checks of the four struct mpcsign_host_key ioctls. */
+static int host_key_args(const struct mpcsign_host_key *k, bool import, bool create)
 {
-	struct mpcsign_host_key k;
-	struct mpcsign_hostkey *hk;
-	bool import = nr == _IOC_NR(MPCSIGN_IOC_HOST_KEY_IMPORT);
-	bool create = nr == _IOC_NR(MPCSIGN_IOC_HOST_KEY_CREATE);
-	long usize;
-	int ret = 0;
+	if (k->owner_uid || memchr_inv(k->hostpubkey, 0, sizeof(k->hostpubkey)) ||
+	    memchr_inv(k->reserved1, 0, sizeof(k->reserved1)) ||
+	    memchr_inv(k->reserved, 0, sizeof(k->reserved)) ||
+	    ((import || create) && k->handle) ||
+	    (!import && memchr_inv(k->hostseckey, 0, sizeof(k->hostseckey))))
+		return -EINVAL;
+	return 0;
+}
 
-	if (import && !capable(CAP_SYS_ADMIN))
-		return -EPERM;
-	usize = mpcsign_copy_struct_in(&k, sizeof(k), MPCSIGN_HOST_KEY_SIZE_VER0, uarg, 0);
-	if (usize < 0)
-		return usize;
-	if (k.owner_uid || memchr_inv(k.hostpubkey, 0, sizeof(k.hostpubkey)) ||
-	    memchr_inv(k.reserved1, 0, sizeof(k.reserved1)) ||
-	    memchr_inv(k.reserved, 0, sizeof(k.reserved)) ||
-	    ((import || create) && k.handle) ||
-	    (!import && memchr_inv(k.hostseckey, 0, sizeof(k.hostseckey)))) {
-		ret = -EINVAL;
-		goto out;
-	}
-	if (create) {
-		/* may wait for the CRNG: before the mutex */
-		ret = get_random_bytes_wait(k.hostseckey, sizeof(k.hostseckey));
-		if (ret)
-			goto out;
-	}
+long mpcsign_ioc_host_key_create(struct mpcsign_ioc *ioc)
+{
+	struct mpcsign_host_key *k = ioc->cmd;
+	int ret = host_key_args(k, false, true);
+
+	if (ret)
+		return ret;
+	/* may wait for the CRNG: before the mutex */
+	ret = get_random_bytes_wait(k->hostseckey, sizeof(k->hostseckey));
+	if (ret)
+		return ret;
+	return host_key_create(ioc, k);
+}
+
+/* CAP_SYS_ADMIN: checked by the dispatcher (MPCSIGN_IOC_ADMIN) */
+long mpcsign_ioc_host_key_import(struct mpcsign_ioc *ioc)
+{
+	struct mpcsign_host_key *k = ioc->cmd;
+	int ret = host_key_args(k, true, false);
+
+	if (ret)
+		return ret;
+	return host_key_create(ioc, k);
+}
+
+long mpcsign_ioc_host_key_info(struct mpcsign_ioc *ioc)
+{
+	struct mpcsign_host_key *k = ioc->cmd;
+	struct mpcsign_hostkey *hk;
+	int ret = host_key_args(k, false, false);
+
+	if (ret)
+		return ret;
 	mutex_lock(&mpcsign_dkg_lock);
-	if (import || create) {
-		ret = host_key_create(&k, import);
-	} else {
-		hk = hostkey_get(k.handle, &ret);
-		if (hk && nr == _IOC_NR(MPCSIGN_IOC_HOST_KEY_INFO)) {
-			k.owner_uid = from_kuid_munged(current_user_ns(), hk->obj.owner);
-			memcpy(k.hostpubkey, hk->pubkey, sizeof(k.hostpubkey));
-		} else if (hk) {	/* DELETE */
-			xa_erase(&mpcsign_hostkeys, hk->obj.handle);
-			sessions_of_hostkey_free(hk->obj.handle);
-			hostkey_free(hk);
-		}
+	hk = hostkey_get(k->handle, &ret);
+	if (hk) {
+		k->owner_uid = from_kuid_munged(current_user_ns(), hk->obj.owner);
+		memcpy(k->hostpubkey, hk->pubkey, sizeof(k->hostpubkey));
 	}
 	mutex_unlock(&mpcsign_dkg_lock);
-	if (!ret) {
-		k.size = sizeof(k);
-		ret = mpcsign_copy_struct_out(uarg, usize, &k, sizeof(k));
-	}
-out:
-	memzero_explicit(&k, sizeof(k));
 	return ret;
 }
 
-long mpcsign_ioc_host_key_list(void __user *uarg)
+long mpcsign_ioc_host_key_delete(struct mpcsign_ioc *ioc)
 {
-	struct mpcsign_host_key_list kl;
+	struct mpcsign_host_key *k = ioc->cmd;
+	struct mpcsign_hostkey *hk;
+	int ret = host_key_args(k, false, false);
+
+	if (ret)
+		return ret;
+	mutex_lock(&mpcsign_dkg_lock);
+	hk = hostkey_get(k->handle, &ret);
+	if (hk) {
+		xa_erase(&mpcsign_hostkeys, hk->obj.handle);
+		sessions_of_hostkey_free(hk->obj.handle);
+		hostkey_free(hk);
+	}
+	mutex_unlock(&mpcsign_dkg_lock);
+	return ret;
+}
+
+long mpcsign_ioc_host_key_list(struct mpcsign_ioc *ioc)
+{
+	struct mpcsign_host_key_list *kl = ioc->cmd;
 	struct mpcsign_hostkey *hk;
 	unsigned long idx;
-	long usize;
 	u32 count = 0, *buf = NULL;
 	int ret = 0;
 
-	usize = mpcsign_copy_struct_in(&kl, sizeof(kl), MPCSIGN_HOST_KEY_LIST_SIZE_VER0,
-				       uarg, 0);
-	if (usize < 0)
-		return usize;
-	if (kl.count || memchr_inv(kl.reserved, 0, sizeof(kl.reserved)) ||
-	    (kl.max && !kl.handles))
+	if (kl->count || memchr_inv(kl->reserved, 0, sizeof(kl->reserved)) ||
+	    (kl->max && !kl->handles))
 		return -EINVAL;
 	/* collect under the lock, copy out after it (no user access under it) */
-	kl.max = min(kl.max, mpcsign_limits.max_host_keys);
-	if (kl.max) {
-		buf = kvcalloc(kl.max, sizeof(*buf), GFP_KERNEL);
+	kl->max = min(kl->max, mpcsign_limits.max_host_keys);
+	if (kl->max) {
+		buf = kvcalloc(kl->max, sizeof(*buf), GFP_KERNEL);
 		if (!buf)
 			return -ENOMEM;
 	}
@@ -297,20 +347,17 @@ long mpcsign_ioc_host_key_list(void __user *uarg)
 	xa_for_each(&mpcsign_hostkeys, idx, hk) {
 		if (!may_use(hk->obj.owner))
 			continue;
-		if (count < kl.max)
+		if (count < kl->max)
 			buf[count] = hk->obj.handle;
 		count++;
 	}
 	mutex_unlock(&mpcsign_dkg_lock);
-	if (buf && copy_to_user(u64_to_user_ptr(kl.handles), buf,
-				min(count, kl.max) * sizeof(*buf)))
+	if (buf && copy_to_user(u64_to_user_ptr(kl->handles), buf,
+				min(count, kl->max) * sizeof(*buf)))
 		ret = -EFAULT;
 	kvfree(buf);
-	if (ret)
-		return ret;
-	kl.count = count;
-	kl.size = sizeof(kl);
-	return mpcsign_copy_struct_out(uarg, usize, &kl, sizeof(kl));
+	kl->count = count;
+	return ret;
 }
 
 /*
@@ -322,27 +369,23 @@ long mpcsign_ioc_host_key_list(void __user *uarg)
  * sleep (like RECOVERY_ACK_SIGN); it does use a secret, so a read-only
  * descriptor may not call it.
  */
-long mpcsign_ioc_host_key_sign(void __user *uarg)
+long mpcsign_ioc_host_key_sign(struct mpcsign_ioc *ioc)
 {
-	struct mpcsign_host_key_sign a;
+	struct mpcsign_host_key_sign *a = ioc->cmd;
 	struct mpcsign_hostkey *hk;
 	struct mpc_bip340_keypair kp;
 	u8 seckey[32], m[32], aux[32], xonly[32];
-	long usize;
 	int ret, ok;
 
-	usize = mpcsign_copy_struct_in(&a, sizeof(a), MPCSIGN_HOST_KEY_SIGN_SIZE_VER0, uarg, 0);
-	if (usize < 0)
-		return usize;
-	if (a.reserved0 || memchr_inv(a.sig, 0, sizeof(a.sig)) ||
-	    memchr_inv(a.reserved, 0, sizeof(a.reserved)))
+	if (a->reserved0 || memchr_inv(a->sig, 0, sizeof(a->sig)) ||
+	    memchr_inv(a->reserved, 0, sizeof(a->reserved)))
 		return -EINVAL;
 	/* may wait for the CRNG: before the mutex */
 	ret = get_random_bytes_wait(aux, sizeof(aux));
 	if (ret)
 		return ret;
 	mutex_lock(&mpcsign_dkg_lock);
-	hk = hostkey_get(a.handle, &ret);
+	hk = hostkey_get(a->handle, &ret);
 	if (hk) {
 		memcpy(seckey, hk->seckey, sizeof(seckey));
 		memcpy(xonly, hk->pubkey + 1, sizeof(xonly));
@@ -351,59 +394,50 @@ long mpcsign_ioc_host_key_sign(void __user *uarg)
 	if (!hk)
 		goto out;
 	mpc_tagged_hash(m, MPCSIGN_TRANSPORT_TAG, sizeof(MPCSIGN_TRANSPORT_TAG) - 1,
-			a.msg, sizeof(a.msg));
+			a->msg, sizeof(a->msg));
 	ok = mpc_bip340_keypair_create(&kp, seckey);
-	ok &= mpc_bip340_sign(a.sig, m, sizeof(m), &kp, aux);
+	ok &= mpc_bip340_sign(a->sig, m, sizeof(m), &kp, aux);
 	mpc_bip340_keypair_clear(&kp);
 	/* BIP340's advice: check before handing it out (a fault must not leak d) */
-	ret = ok && mpc_bip340_verify(a.sig, m, sizeof(m), xonly) ? 0 : -EIO;
+	ret = ok && mpc_bip340_verify(a->sig, m, sizeof(m), xonly) ? 0 : -EIO;
 	if (ret)
-		goto out;
-	a.size = sizeof(a);
-	ret = mpcsign_copy_struct_out(uarg, usize, &a, sizeof(a));
+		memset(a->sig, 0, sizeof(a->sig));
 out:
 	memzero_explicit(seckey, sizeof(seckey));
 	memzero_explicit(aux, sizeof(aux));
 	memzero_explicit(m, sizeof(m));
-	memzero_explicit(&a, sizeof(a));
 	return ret;
 }
 
 /* HOST_KEY_LOOKUP: the handle of a host public key the caller may use. */
-long mpcsign_ioc_host_key_lookup(void __user *uarg)
+long mpcsign_ioc_host_key_lookup(struct mpcsign_ioc *ioc)
 {
-	struct mpcsign_host_key_lookup a;
+	struct mpcsign_host_key_lookup *a = ioc->cmd;
 	struct mpcsign_hostkey *hk;
 	unsigned long idx;
-	long usize;
+	u32 handle = 0;
 	int ret = -ENOENT;
 
-	usize = mpcsign_copy_struct_in(&a, sizeof(a), MPCSIGN_HOST_KEY_LOOKUP_SIZE_VER0,
-				       uarg, 0);
-	if (usize < 0)
-		return usize;
-	if (a.handle || memchr_inv(a.reserved1, 0, sizeof(a.reserved1)) ||
-	    memchr_inv(a.reserved, 0, sizeof(a.reserved)))
+	if (a->handle || memchr_inv(a->reserved1, 0, sizeof(a->reserved1)) ||
+	    memchr_inv(a->reserved, 0, sizeof(a->reserved)))
 		return -EINVAL;
 	/* one walk of at most max_host_keys entries; an imported backup may
 	 * give a second handle for the same identity: -ENOTUNIQ then */
 	mutex_lock(&mpcsign_dkg_lock);
 	xa_for_each(&mpcsign_hostkeys, idx, hk) {
-		if (memcmp(hk->pubkey, a.hostpubkey, sizeof(a.hostpubkey)) ||
+		if (memcmp(hk->pubkey, a->hostpubkey, sizeof(a->hostpubkey)) ||
 		    !may_use(hk->obj.owner))
 			continue;
 		if (!ret) {
 			ret = -ENOTUNIQ;
 			break;
 		}
-		a.handle = hk->obj.handle;
+		handle = hk->obj.handle;
 		ret = 0;
 	}
 	mutex_unlock(&mpcsign_dkg_lock);
-	if (ret)
-		return ret;
-	a.size = sizeof(a);
-	return mpcsign_copy_struct_out(uarg, usize, &a, sizeof(a));
+	a->handle = ret ? 0 : handle;
+	return ret;
 }
 
 /* ---- sessions ------------------------------------------------------------- */
@@ -483,41 +517,70 @@ static struct mpcsign_dkg_session *session_get_stage(u32 handle, u32 stage, u32 
 	return s;
 }
 
-long mpcsign_ioc_dkg_step1(struct file *file, void __user *uarg)
+/*
+ * Publish a session under its reserved handle (the caller has the answer),
+ * unless its host key was deleted meanwhile: it dies with it, as the
+ * published ones did.
+ */
+static void session_commit(void *obj)
 {
-	struct mpcsign_dkg_step1 a;
+	struct mpcsign_dkg_session *s = obj;
+
+	mutex_lock(&mpcsign_dkg_lock);
+	if (xa_load(&mpcsign_hostkeys, s->host_key)) {
+		WARN_ON_ONCE(xa_is_err(xa_store(&mpcsign_sessions, s->obj.handle, s,
+						GFP_KERNEL)));
+	} else {
+		xa_erase(&mpcsign_sessions, s->obj.handle);
+		session_free(s);
+	}
+	mutex_unlock(&mpcsign_dkg_lock);
+}
+
+static void session_abort(void *obj, int err)
+{
+	struct mpcsign_dkg_session *s = obj;
+
+	mutex_lock(&mpcsign_dkg_lock);
+	xa_erase(&mpcsign_sessions, s->obj.handle);	/* the reservation */
+	session_free(s);
+	mutex_unlock(&mpcsign_dkg_lock);
+}
+
+static const struct mpcsign_pending_ops session_pending = {
+	.commit = session_commit,
+	.abort = session_abort,
+};
+
+long mpcsign_ioc_dkg_step1(struct mpcsign_ioc *ioc)
+{
+	struct mpcsign_dkg_step1 *a = ioc->cmd;
 	struct mpcsign_dkg_session *s = NULL;
 	struct mpcsign_hostkey *hk;
 	struct mpc_dkg_params p;
 	struct mpc_dkg_error e = { MPC_DKG_NOBODY, MPC_DKG_NOBODY, 0 };
 	u8 *hostpubkeys = NULL, *pmsg1 = NULL, rnd[32];
 	size_t pmsg1_len;
-	long usize;
 	u32 i;
 	bool charged = false;
 	int ret, err;
 
-	usize = mpcsign_copy_struct_in(&a, sizeof(a), MPCSIGN_DKG_STEP1_SIZE_VER0, uarg, 0);
-	if (usize < 0)
-		return usize;
-	if (a.session || a.reserved0 || memchr_inv(&a.blame, 0, sizeof(a.blame)) ||
-	    memchr_inv(a.reserved, 0, sizeof(a.reserved)))
+	if (a->session || a->reserved0 || memchr_inv(&a->blame, 0, sizeof(a->blame)) ||
+	    memchr_inv(a->reserved, 0, sizeof(a->reserved)))
 		return -EINVAL;
-	if (a.n > mpcsign_limits.max_participants || a.t > mpcsign_limits.max_threshold)
+	if (a->n > mpcsign_limits.max_participants || a->t > mpcsign_limits.max_threshold)
 		return -E2BIG;
-	if (a.t < 1 || a.t > a.n) {
+	if (a->t < 1 || a->t > a->n) {
 		/* the spec's ThresholdOrCountError, reported as such */
-		blame_none(&a.blame);
-		a.blame.kind = MPCSIGN_DKG_THRESHOLD_OR_COUNT;
-		a.size = sizeof(a);
-		if (mpcsign_copy_struct_out(uarg, usize, &a, sizeof(a)))
-			return -EFAULT;
+		blame_none(&a->blame);
+		a->blame.kind = MPCSIGN_DKG_THRESHOLD_OR_COUNT;
+		ioc->out_on_error = true;
 		return -EINVAL;
 	}
-	pmsg1_len = mpc_dkg_pmsg1_len(a.n, a.t);
-	if (a.pmsg1_len < pmsg1_len)
+	pmsg1_len = mpc_dkg_pmsg1_len(a->n, a->t);
+	if (a->pmsg1_len < pmsg1_len)
 		return -ENOSPC;
-	hostpubkeys = copy_in(a.hostpubkeys, (size_t)a.n * MPCSIGN_POINT_LEN, SIZE_MAX, &err);
+	hostpubkeys = copy_in(a->hostpubkeys, (size_t)a->n * MPCSIGN_POINT_LEN, SIZE_MAX, &err);
 	if (err)
 		return err;
 	ret = -ENOMEM;
@@ -525,13 +588,13 @@ long mpcsign_ioc_dkg_step1(struct file *file, void __user *uarg)
 	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
 	if (!pmsg1 || !s)
 		goto out_nolock;
-	blame_none(&a.blame);
+	blame_none(&a->blame);
 	ret = get_random_bytes_wait(rnd, sizeof(rnd));	/* may wait: before the mutex */
 	if (ret)
 		goto out_nolock;
 
 	mutex_lock(&mpcsign_dkg_lock);
-	hk = hostkey_get(a.host_key, &ret);
+	hk = hostkey_get(a->host_key, &ret);
 	if (!hk)
 		goto out;
 	ret = -ENOSPC;
@@ -541,36 +604,43 @@ long mpcsign_ioc_dkg_step1(struct file *file, void __user *uarg)
 	ret = mpcsign_quota_charge(s->obj.owner, MPCSIGN_QUOTA_SESSIONS, dkg_is_admin());
 	if (ret)
 		goto out;
-	charged = true;		/* until published; then session_free uncharges */
+	charged = true;		/* until reserved; then session_free uncharges */
 	/* our position among the host keys (participant_step1 checks it too) */
-	for (i = 0; i < a.n; i++)
+	for (i = 0; i < a->n; i++)
 		if (!memcmp(hostpubkeys + (size_t)i * MPCSIGN_POINT_LEN, hk->pubkey,
 			    MPCSIGN_POINT_LEN))
 			break;
 	s->my_id = i;
 	p.hostpubkeys = hostpubkeys;
-	p.n = a.n;
-	p.t = a.t;
+	p.n = a->n;
+	p.t = a->t;
 	err = mpc_dkg_participant_step1(&s->st, pmsg1, pmsg1_len, hk->seckey, &p, rnd, &e);
 	memzero_explicit(rnd, sizeof(rnd));
-	ret = dkg_errno(err, &e, &a.blame);
-	if (ret)
+	ret = dkg_errno(err, &e, &a->blame);
+	if (ret) {
+		/* only a protocol failure is reported in the struct: any other
+		 * error (-ERESTARTSYS included) leaves the caller's struct as it
+		 * was, so a restarted call sees its own input again */
+		ioc->out_on_error = a->blame.kind != 0;
 		goto out;
-	ret = xa_alloc_cyclic(&mpcsign_sessions, &s->obj.handle, s, xa_limit_31b,
+	}
+	/* a reserved handle: published once the caller has pmsg1 and the handle */
+	ret = xa_alloc_cyclic(&mpcsign_sessions, &s->obj.handle, NULL, xa_limit_31b,
 			      &mpcsign_session_next, GFP_KERNEL);
 	if (ret < 0) {
 		ret = ret == -EBUSY ? -ENOSPC : ret;
 		goto out;
 	}
 	ret = 0;
-	mpcsign_nsessions++;
+	mpcsign_nsessions++;	/* from here on session_free() undoes it all */
 	s->host_key = hk->obj.handle;
-	s->file = file;
+	s->file = ioc->file;
 	s->stage = DKG_STAGE_STEP1;
-	s->t = a.t;
-	s->n = a.n;
-	a.session = s->obj.handle;
-	a.pmsg1_len = pmsg1_len;
+	s->t = a->t;
+	s->n = a->n;
+	a->session = s->obj.handle;
+	a->pmsg1_len = pmsg1_len;
+	mpcsign_ioc_pend(ioc, &session_pending, s);
 	s = NULL;
 out:
 	mutex_unlock(&mpcsign_dkg_lock);
@@ -581,74 +651,56 @@ out_nolock:
 		mpc_dkg_pstate_clear(&s->st);
 		kfree_sensitive(s);
 	}
-	/* user memory only after the unlock */
-	a.size = sizeof(a);
-	if (!ret && (copy_to_user(u64_to_user_ptr(a.pmsg1), pmsg1, pmsg1_len) ||
-		     mpcsign_copy_struct_out(uarg, usize, &a, sizeof(a)))) {
-		/* the caller never learnt the session handle: end it */
-		mutex_lock(&mpcsign_dkg_lock);
-		s = xa_load(&mpcsign_sessions, a.session);
-		if (s)
-			session_end(s);
-		mutex_unlock(&mpcsign_dkg_lock);
+	/* user memory only after the unlock; a fault ends the pending session */
+	if (!ret && copy_to_user(u64_to_user_ptr(a->pmsg1), pmsg1, pmsg1_len))
 		ret = -EFAULT;
-	} else if (ret && a.blame.kind && mpcsign_copy_struct_out(uarg, usize, &a, sizeof(a))) {
-		/* only a protocol failure is reported in the struct: any other
-		 * error (-ERESTARTSYS included) leaves the caller's struct as it
-		 * was, so a restarted call sees its own input again */
-		ret = -EFAULT;
-	}
 	memzero_explicit(rnd, sizeof(rnd));
 	kvfree(pmsg1);
 	kvfree(hostpubkeys);
 	return ret;
 }
 
-long mpcsign_ioc_dkg_step2(void __user *uarg)
+long mpcsign_ioc_dkg_step2(struct mpcsign_ioc *ioc)
 {
-	struct mpcsign_dkg_step2 a;
+	struct mpcsign_dkg_step2 *a = ioc->cmd;
 	struct mpcsign_dkg_session *s;
 	struct mpcsign_hostkey *hk;
 	struct mpc_dkg_error e = { MPC_DKG_NOBODY, MPC_DKG_NOBODY, 0 };
 	u8 *cmsg1, aux[32];
-	long usize;
 	u32 n, t;
 	int ret, err;
 
-	usize = mpcsign_copy_struct_in(&a, sizeof(a), MPCSIGN_DKG_STEP2_SIZE_VER0, uarg, 0);
-	if (usize < 0)
-		return usize;
-	if (memchr_inv(a.pmsg2, 0, sizeof(a.pmsg2)) || memchr_inv(&a.blame, 0, sizeof(a.blame)) ||
-	    memchr_inv(a.reserved, 0, sizeof(a.reserved)))
+	if (memchr_inv(a->pmsg2, 0, sizeof(a->pmsg2)) ||
+	    memchr_inv(&a->blame, 0, sizeof(a->blame)) ||
+	    memchr_inv(a->reserved, 0, sizeof(a->reserved)))
 		return -EINVAL;
-	blame_none(&a.blame);
+	blame_none(&a->blame);
 	/* the session's cmsg1 size bounds the copy (not the module's limits) */
-	ret = session_dims(a.session, DKG_STAGE_STEP1, &n, &t);
+	ret = session_dims(a->session, DKG_STAGE_STEP1, &n, &t);
 	if (ret)
 		return ret;
-	cmsg1 = copy_in(a.cmsg1, a.cmsg1_len, mpc_dkg_cmsg1_len(n, t), &err);
+	cmsg1 = copy_in(a->cmsg1, a->cmsg1_len, mpc_dkg_cmsg1_len(n, t), &err);
 	if (err == -E2BIG) {
 		/* longer than this session's cmsg1: malformed, as the core says */
-		a.blame.kind = MPCSIGN_DKG_INVALID_ARG;
-		err = -EINVAL;
-		a.size = sizeof(a);
-		if (mpcsign_copy_struct_out(uarg, usize, &a, sizeof(a)))
-			err = -EFAULT;
+		a->blame.kind = MPCSIGN_DKG_INVALID_ARG;
+		ioc->out_on_error = true;
+		return -EINVAL;
 	}
 	if (err)
 		return err;
+	ioc->out_on_error = true;
 	mutex_lock(&mpcsign_dkg_lock);
-	s = session_get_stage(a.session, DKG_STAGE_STEP1, n, t, &ret);
+	s = session_get_stage(a->session, DKG_STAGE_STEP1, n, t, &ret);
 	if (!s)
 		goto out;
 	hk = hostkey_get(s->host_key, &ret);
 	if (!hk)
 		goto out;
 	get_random_bytes(aux, sizeof(aux));
-	err = mpc_dkg_participant_step2(&s->st, a.pmsg2, hk->seckey, cmsg1, a.cmsg1_len,
+	err = mpc_dkg_participant_step2(&s->st, a->pmsg2, hk->seckey, cmsg1, a->cmsg1_len,
 					aux, &e);
 	memzero_explicit(aux, sizeof(aux));
-	ret = dkg_errno(err, &e, &a.blame);
+	ret = dkg_errno(err, &e, &a->blame);
 	if (!ret)
 		s->stage = DKG_STAGE_STEP2;
 	else if (err == MPC_DKG_ERR_UNKNOWN_FAULTY_PARTICIPANT_OR_COORDINATOR)
@@ -658,28 +710,28 @@ long mpcsign_ioc_dkg_step2(void __user *uarg)
 out:
 	mutex_unlock(&mpcsign_dkg_lock);
 	kvfree(cmsg1);
-	a.size = sizeof(a);
-	if (mpcsign_copy_struct_out(uarg, usize, &a, sizeof(a)))
-		ret = -EFAULT;
 	return ret;
 }
 
 /*
- * Put a DKG / recovery result into the key store and fill the output.
- * Called without the DKG mutex (it copies to user memory); the key store
- * has its own locking.
+ * Make the key share of a DKG / recovery result (pending on ioc: published
+ * once the caller has the answer) and fill the output.  Called without the
+ * DKG mutex (it copies to user memory); the key store has its own locking.
  */
-static int output_to_key(struct mpcsign_dkg_output *a, struct mpc_dkg_output *o,
-			 u32 my_id, u32 t, u32 n)
+static int output_to_key(struct mpcsign_ioc *ioc, struct mpcsign_dkg_output *a,
+			 struct mpc_dkg_output *o, u32 my_id, u32 t, u32 n)
 {
 	int ret;
 
-	ret = mpcsign_key_add(my_id, t, n, o->secshare, o->thresh_pk, o->pubshares, &a->key);
+	ret = mpcsign_key_add(ioc, my_id, t, n, o->secshare, o->thresh_pk, o->pubshares,
+			      &a->key);
 	memzero_explicit(o->secshare, sizeof(o->secshare));
 	if (ret)
 		return ret;
-	if (copy_to_user(u64_to_user_ptr(a->pubshares), o->pubshares, o->pubshares_len))
-		return -EFAULT;	/* the key exists; KEY_INFO can fetch them */
+	if (copy_to_user(u64_to_user_ptr(a->pubshares), o->pubshares, o->pubshares_len)) {
+		a->key = 0;	/* the pending key is dropped: no handle to report */
+		return -EFAULT;
+	}
 	a->pubshares_len = o->pubshares_len;
 	a->my_id = my_id;
 	a->t = t;
@@ -699,35 +751,32 @@ static int output_args_check(struct mpcsign_dkg_output *a)
 	return 0;
 }
 
-long mpcsign_ioc_dkg_finalize(void __user *uarg)
+long mpcsign_ioc_dkg_finalize(struct mpcsign_ioc *ioc)
 {
-	struct mpcsign_dkg_output a;
+	struct mpcsign_dkg_output *a = ioc->cmd;
 	struct mpcsign_dkg_session *s;
 	struct mpc_dkg_output o = { };
 	struct mpc_dkg_error e = { MPC_DKG_NOBODY, MPC_DKG_NOBODY, 0 };
 	u8 *cmsg2 = NULL, *rd = NULL;
 	size_t rd_len;
-	long usize;
 	u32 n, t, my_id = 0;
 	int ret, err;
 
-	usize = mpcsign_copy_struct_in(&a, sizeof(a), MPCSIGN_DKG_OUTPUT_SIZE_VER0, uarg, 0);
-	if (usize < 0)
-		return usize;
-	if (a.host_key || output_args_check(&a))
+	if (a->host_key || output_args_check(a))
 		return -EINVAL;
+	ioc->out_on_error = true;
 	/* sizes from the session, user memory read without the mutex */
-	ret = session_dims(a.session, DKG_STAGE_STEP2, &n, &t);
+	ret = session_dims(a->session, DKG_STAGE_STEP2, &n, &t);
 	if (ret)
 		goto out_nolock;
 	rd_len = mpc_dkg_recovery_data_len(n, t);
 	ret = -ENOSPC;
-	if (a.recovery_data_len < rd_len || a.pubshares_len < (u64)n * MPCSIGN_POINT_LEN)
+	if (a->recovery_data_len < rd_len || a->pubshares_len < (u64)n * MPCSIGN_POINT_LEN)
 		goto out_nolock;
 	ret = -EINVAL;
-	if (a.cmsg2_len != mpc_dkg_cmsg2_len(n))
+	if (a->cmsg2_len != mpc_dkg_cmsg2_len(n))
 		goto out_nolock;
-	cmsg2 = copy_in(a.cmsg2, a.cmsg2_len, a.cmsg2_len, &ret);
+	cmsg2 = copy_in(a->cmsg2, a->cmsg2_len, a->cmsg2_len, &ret);
 	if (ret)
 		goto out_nolock;
 	ret = -ENOMEM;
@@ -738,13 +787,13 @@ long mpcsign_ioc_dkg_finalize(void __user *uarg)
 		goto out_nolock;
 
 	mutex_lock(&mpcsign_dkg_lock);
-	s = session_get_stage(a.session, DKG_STAGE_STEP2, n, t, &ret);
+	s = session_get_stage(a->session, DKG_STAGE_STEP2, n, t, &ret);
 	if (!s) {
 		mutex_unlock(&mpcsign_dkg_lock);
 		goto out_nolock;
 	}
-	err = mpc_dkg_participant_finalize(&s->st, cmsg2, a.cmsg2_len, &o, rd, rd_len, &e);
-	ret = dkg_errno(err, &e, &a.blame);
+	err = mpc_dkg_participant_finalize(&s->st, cmsg2, a->cmsg2_len, &o, rd, rd_len, &e);
+	ret = dkg_errno(err, &e, &a->blame);
 	my_id = s->my_id;
 	/* success or not, the state went to its one participant_finalize */
 	session_end(s);
@@ -752,58 +801,52 @@ long mpcsign_ioc_dkg_finalize(void __user *uarg)
 	if (ret)
 		goto out_nolock;
 	/*
-	 * The recovery data goes out first: if the key store is full (or the
-	 * caller's buffers are bad) the share can still be re-created later
-	 * with RECOVER from the host key and this data.
+	 * The recovery data goes out first: if the key store is full, or an
+	 * output (the struct itself included) cannot be written and the new
+	 * key is dropped, the share can still be re-created later with
+	 * RECOVER from the host key and this data.
 	 */
-	a.recovery_data_len = rd_len;
-	ret = copy_to_user(u64_to_user_ptr(a.recovery_data), rd, rd_len) ? -EFAULT : 0;
+	a->recovery_data_len = rd_len;
+	ret = copy_to_user(u64_to_user_ptr(a->recovery_data), rd, rd_len) ? -EFAULT : 0;
 	if (!ret)
-		ret = output_to_key(&a, &o, my_id, t, n);
+		ret = output_to_key(ioc, a, &o, my_id, t, n);
 out_nolock:
 	memzero_explicit(o.secshare, sizeof(o.secshare));
 	kvfree(o.pubshares);
 	kvfree(rd);
 	kvfree(cmsg2);
-	a.size = sizeof(a);
-	if (mpcsign_copy_struct_out(uarg, usize, &a, sizeof(a)))
-		ret = -EFAULT;
 	return ret;
 }
 
-long mpcsign_ioc_dkg_investigate(void __user *uarg)
+long mpcsign_ioc_dkg_investigate(struct mpcsign_ioc *ioc)
 {
-	struct mpcsign_dkg_investigate a;
+	struct mpcsign_dkg_investigate *a = ioc->cmd;
 	struct mpcsign_dkg_session *s;
 	struct mpc_dkg_error e = { MPC_DKG_NOBODY, MPC_DKG_NOBODY, 0 };
 	u8 *cinv = NULL;
-	long usize;
 	u32 n, t;
 	int ret, err;
 
-	usize = mpcsign_copy_struct_in(&a, sizeof(a), MPCSIGN_DKG_INVESTIGATE_SIZE_VER0,
-				       uarg, 0);
-	if (usize < 0)
-		return usize;
-	if (memchr_inv(&a.blame, 0, sizeof(a.blame)) ||
-	    memchr_inv(a.reserved, 0, sizeof(a.reserved)))
+	if (memchr_inv(&a->blame, 0, sizeof(a->blame)) ||
+	    memchr_inv(a->reserved, 0, sizeof(a->reserved)))
 		return -EINVAL;
-	blame_none(&a.blame);
-	ret = session_dims(a.session, DKG_STAGE_INVESTIGATE, &n, &t);
+	blame_none(&a->blame);
+	ioc->out_on_error = true;
+	ret = session_dims(a->session, DKG_STAGE_INVESTIGATE, &n, &t);
 	if (ret)
 		goto out_nolock;
 	ret = -EINVAL;
-	if (a.cinv_len != mpc_dkg_cinv_len(n))
+	if (a->cinv_len != mpc_dkg_cinv_len(n))
 		goto out_nolock;
-	cinv = copy_in(a.cinv, a.cinv_len, a.cinv_len, &ret);
+	cinv = copy_in(a->cinv, a->cinv_len, a->cinv_len, &ret);
 	if (ret)
 		goto out_nolock;
 	mutex_lock(&mpcsign_dkg_lock);
-	s = session_get_stage(a.session, DKG_STAGE_INVESTIGATE, n, t, &ret);
+	s = session_get_stage(a->session, DKG_STAGE_INVESTIGATE, n, t, &ret);
 	if (!s)
 		goto out;
-	err = mpc_dkg_participant_investigate(&s->st, cinv, a.cinv_len, &e);
-	ret = dkg_errno(err, &e, &a.blame);
+	err = mpc_dkg_participant_investigate(&s->st, cinv, a->cinv_len, &e);
+	ret = dkg_errno(err, &e, &a->blame);
 	if (!ret)
 		ret = -EIO;	/* investigation never succeeds */
 	session_end(s);
@@ -811,26 +854,19 @@ out:
 	mutex_unlock(&mpcsign_dkg_lock);
 out_nolock:
 	kvfree(cinv);
-	a.size = sizeof(a);
-	if (mpcsign_copy_struct_out(uarg, usize, &a, sizeof(a)))
-		ret = -EFAULT;
 	return ret;
 }
 
-long mpcsign_ioc_dkg_abort(void __user *uarg)
+long mpcsign_ioc_dkg_abort(struct mpcsign_ioc *ioc)
 {
-	struct mpcsign_dkg_abort a;
+	struct mpcsign_dkg_abort *a = ioc->cmd;
 	struct mpcsign_dkg_session *s;
-	long usize;
 	int ret = 0;
 
-	usize = mpcsign_copy_struct_in(&a, sizeof(a), MPCSIGN_DKG_ABORT_SIZE_VER0, uarg, 0);
-	if (usize < 0)
-		return usize;
-	if (a.reserved0 || memchr_inv(a.reserved, 0, sizeof(a.reserved)))
+	if (a->reserved0 || memchr_inv(a->reserved, 0, sizeof(a->reserved)))
 		return -EINVAL;
 	mutex_lock(&mpcsign_dkg_lock);
-	s = session_get(a.session, &ret);
+	s = session_get(a->session, &ret);
 	if (s)
 		session_end(s);
 	mutex_unlock(&mpcsign_dkg_lock);
@@ -878,36 +914,33 @@ static size_t max_rd_len(void)
 					 mpcsign_limits.max_participants);
 }
 
-long mpcsign_ioc_recover(void __user *uarg)
+long mpcsign_ioc_recover(struct mpcsign_ioc *ioc)
 {
-	struct mpcsign_dkg_output a;
+	struct mpcsign_dkg_output *a = ioc->cmd;
 	struct mpcsign_hostkey *hk;
 	struct mpc_dkg_output o = { };
 	struct mpc_dkg_params p;
 	u8 *rd = NULL;
 	u32 my_id = 0;
-	long usize;
 	int ret;
 
-	usize = mpcsign_copy_struct_in(&a, sizeof(a), MPCSIGN_DKG_OUTPUT_SIZE_VER0, uarg, 0);
-	if (usize < 0)
-		return usize;
-	if (a.session || a.cmsg2 || a.cmsg2_len || output_args_check(&a))
+	if (a->session || a->cmsg2 || a->cmsg2_len || output_args_check(a))
 		return -EINVAL;
-	rd = copy_in(a.recovery_data, a.recovery_data_len, max_rd_len(), &ret);
+	rd = copy_in(a->recovery_data, a->recovery_data_len, max_rd_len(), &ret);
 	if (ret)
 		return ret;
+	ioc->out_on_error = true;
 	mutex_lock(&mpcsign_dkg_lock);
-	hk = hostkey_get(a.host_key, &ret);
+	hk = hostkey_get(a->host_key, &ret);
 	if (!hk)
 		goto out;
-	ret = recover_core(hk, rd, a.recovery_data_len, &o, &p, &my_id, &a.blame);
+	ret = recover_core(hk, rd, a->recovery_data_len, &o, &p, &my_id, &a->blame);
 	mutex_unlock(&mpcsign_dkg_lock);
 	/* p points into rd (ours): usable after the unlock */
-	if (!ret && a.pubshares_len < o.pubshares_len)
+	if (!ret && a->pubshares_len < o.pubshares_len)
 		ret = -ENOSPC;
 	if (!ret)
-		ret = output_to_key(&a, &o, my_id, p.t, p.n);
+		ret = output_to_key(ioc, a, &o, my_id, p.t, p.n);
 	goto done;
 out:
 	mutex_unlock(&mpcsign_dkg_lock);
@@ -915,15 +948,12 @@ done:
 	memzero_explicit(o.secshare, sizeof(o.secshare));
 	kvfree(o.pubshares);
 	kvfree(rd);
-	a.size = sizeof(a);
-	if (mpcsign_copy_struct_out(uarg, usize, &a, sizeof(a)))
-		ret = -EFAULT;
 	return ret;
 }
 
-long mpcsign_ioc_recovery_ack_sign(void __user *uarg)
+long mpcsign_ioc_recovery_ack_sign(struct mpcsign_ioc *ioc)
 {
-	struct mpcsign_recovery_ack a;
+	struct mpcsign_recovery_ack *a = ioc->cmd;
 	struct mpcsign_hostkey *hk;
 	struct mpc_dkg_output o = { };
 	struct mpc_dkg_params p;
@@ -931,61 +961,54 @@ long mpcsign_ioc_recovery_ack_sign(void __user *uarg)
 	u8 *rd = NULL, *hpk = NULL, aux[32];
 	bool with_params;
 	u32 my_id;
-	long usize;
 	int ret, err;
 
-	usize = mpcsign_copy_struct_in(&a, sizeof(a), MPCSIGN_RECOVERY_ACK_SIZE_VER0, uarg,
-				       MPCSIGN_ACK_F_PARAMS);
-	if (usize < 0)
-		return usize;
-	if (memchr_inv(a.sig, 0, sizeof(a.sig)) || memchr_inv(&a.blame, 0, sizeof(a.blame)) ||
-	    memchr_inv(a.reserved, 0, sizeof(a.reserved)))
+	if (memchr_inv(a->sig, 0, sizeof(a->sig)) || memchr_inv(&a->blame, 0, sizeof(a->blame)) ||
+	    memchr_inv(a->reserved, 0, sizeof(a->reserved)))
 		return -EINVAL;
-	with_params = a.flags & MPCSIGN_ACK_F_PARAMS;
-	if (with_params ? usize < MPCSIGN_RECOVERY_ACK_SIZE_VER1 :
-			  a.t || a.n || a.hostpubkeys)
+	with_params = a->flags & MPCSIGN_ACK_F_PARAMS;
+	if (with_params ? ioc->usize < MPCSIGN_RECOVERY_ACK_SIZE_VER1 :
+			  a->t || a->n || a->hostpubkeys)
 		return -EINVAL;
-	if (with_params && a.n > mpcsign_limits.max_participants)
+	if (with_params && a->n > mpcsign_limits.max_participants)
 		return -E2BIG;
-	blame_none(&a.blame);
+	blame_none(&a->blame);
 	if (with_params) {
-		hpk = copy_in(a.hostpubkeys, (size_t)a.n * MPCSIGN_POINT_LEN, SIZE_MAX, &ret);
+		hpk = copy_in(a->hostpubkeys, (size_t)a->n * MPCSIGN_POINT_LEN, SIZE_MAX, &ret);
 		if (ret)
 			return ret;
 	}
-	rd = copy_in(a.recovery_data, a.recovery_data_len, max_rd_len(), &ret);
+	rd = copy_in(a->recovery_data, a->recovery_data_len, max_rd_len(), &ret);
 	if (ret) {
 		kvfree(hpk);
 		return ret;
 	}
+	ioc->out_on_error = true;
 	mutex_lock(&mpcsign_dkg_lock);
-	hk = hostkey_get(a.host_key, &ret);
+	hk = hostkey_get(a->host_key, &ret);
 	if (!hk)
 		goto out;
-	ret = recover_core(hk, rd, a.recovery_data_len, &o, &p, &my_id, &a.blame);
+	ret = recover_core(hk, rd, a->recovery_data_len, &o, &p, &my_id, &a->blame);
 	if (ret)
 		goto out;
 	/* the spec: recovery data that does not match the caller's params */
-	if (with_params && (p.t != a.t || p.n != a.n ||
-			    memcmp(p.hostpubkeys, hpk, (size_t)a.n * MPCSIGN_POINT_LEN))) {
-		a.blame.kind = MPC_DKG_ERR_RECOVERY_DATA;
+	if (with_params && (p.t != a->t || p.n != a->n ||
+			    memcmp(p.hostpubkeys, hpk, (size_t)a->n * MPCSIGN_POINT_LEN))) {
+		a->blame.kind = MPC_DKG_ERR_RECOVERY_DATA;
 		ret = -EILSEQ;
 		goto out;
 	}
 	get_random_bytes(aux, sizeof(aux));
-	err = mpc_dkg_participant_recovery_ack_sign(a.sig, hk->seckey, rd, a.recovery_data_len,
+	err = mpc_dkg_participant_recovery_ack_sign(a->sig, hk->seckey, rd, a->recovery_data_len,
 						    &p, aux, &e);
 	memzero_explicit(aux, sizeof(aux));
-	ret = dkg_errno(err, &e, &a.blame);
+	ret = dkg_errno(err, &e, &a->blame);
 out:
 	mutex_unlock(&mpcsign_dkg_lock);
 	memzero_explicit(o.secshare, sizeof(o.secshare));
 	kvfree(o.pubshares);
 	kvfree(rd);
 	kvfree(hpk);
-	a.size = sizeof(a);
-	if (mpcsign_copy_struct_out(uarg, usize, &a, sizeof(a)))
-		ret = -EFAULT;
 	return ret;
 }
 

@@ -6,10 +6,13 @@
 #define MPCSIGN_INTERNAL_H
 
 #include <linux/types.h>
+#include <linux/bug.h>
 #include <linux/uidgid.h>
 #include <linux/mpcsign.h>
 
 #define MPCSIGN_MODULE_VERSION "0.1.0"
+
+struct file;
 
 /* Limits (module parameters, see main.c). */
 struct mpcsign_limits {
@@ -57,36 +60,83 @@ long mpcsign_copy_struct_in(void *kstruct, size_t ksize, size_t min_size,
 int mpcsign_copy_struct_out(void __user *uarg, size_t usize, const void *kstruct,
 			    size_t ksize);
 
+/*
+ * The ioctl layer (device.c).  One table row per ioctl says its argument
+ * struct, its first published size, its allowed flags and its rules
+ * (read-only, makes a secret, admin only, no answer).  The dispatcher copies
+ * the struct in, calls the handler on the kernel copy, copies the struct
+ * back (on success, or on failure when the handler set out_on_error: a
+ * blame or a needed size to report), and wipes the kernel copy.
+ *
+ * Publication: an ioctl that creates an object (key share, nonce, host
+ * key, DKG session) makes it with its handle reserved but unpublished
+ * (xa_alloc of a NULL entry: lookups, deletes and walks do not see it) and
+ * hands it to mpcsign_ioc_pend().  Only after the answer reached the caller
+ * (every copy to user memory done) does the dispatcher commit it: the
+ * object appears under the handle the caller now knows.  On any failure,
+ * the struct's copy-out included, it aborts: the object is freed, its
+ * handle released and its quota uncharged, as if the call never happened.
+ * At most one object per call.
+ */
+struct mpcsign_pending_ops {
+	void (*commit)(void *obj);		/* publish under the reserved handle */
+	void (*abort)(void *obj, int err);	/* free, release, uncharge */
+};
+
+struct mpcsign_ioc {
+	struct file *file;
+	void *cmd;			/* the kernel copy of the argument struct */
+	size_t usize;			/* the caller's size of it */
+	bool out_on_error;		/* copy the struct back on failure too */
+	const struct mpcsign_pending_ops *pend_ops;
+	void *pend;
+};
+
+static inline void mpcsign_ioc_pend(struct mpcsign_ioc *ioc,
+				    const struct mpcsign_pending_ops *ops, void *obj)
+{
+	WARN_ON_ONCE(ioc->pend_ops);
+	ioc->pend_ops = ops;
+	ioc->pend = obj;
+}
+
 /* keystore.c: key shares, secret nonces and their ioctls */
-long mpcsign_ioc_key_import(void __user *uarg);
-long mpcsign_ioc_key_info(void __user *uarg);
-long mpcsign_ioc_key_delete(void __user *uarg);
-long mpcsign_ioc_nonce_gen(struct file *file, void __user *uarg);
-long mpcsign_ioc_sign(void __user *uarg);
-long mpcsign_ioc_key_lookup(void __user *uarg);
+long mpcsign_ioc_key_import(struct mpcsign_ioc *ioc);
+long mpcsign_ioc_key_info(struct mpcsign_ioc *ioc);
+long mpcsign_ioc_key_delete(struct mpcsign_ioc *ioc);
+long mpcsign_ioc_nonce_gen(struct mpcsign_ioc *ioc);
+long mpcsign_ioc_sign(struct mpcsign_ioc *ioc);
+long mpcsign_ioc_key_lookup(struct mpcsign_ioc *ioc);
 void mpcsign_keystore_exit(void);
 /* An open file of the device is released: wipe the nonces made through it. */
 void mpcsign_keystore_release(const struct file *file);
 /* Wipe every outstanding secret nonce; number of key shares held. */
 void mpcsign_keystore_wipe_nonces(void);
 unsigned int mpcsign_keystore_count(void);
-/* Add a key share made inside the kernel (DKG, recovery); *handle out. */
-int mpcsign_key_add(u32 my_id, u32 t, u32 n, const u8 secshare[MPCSIGN_SCALAR_LEN],
+/*
+ * Make a key share inside the kernel (DKG, recovery), pending on ioc: its
+ * handle (*handle) is reserved and published when the ioctl commits.
+ */
+int mpcsign_key_add(struct mpcsign_ioc *ioc, u32 my_id, u32 t, u32 n,
+		    const u8 secshare[MPCSIGN_SCALAR_LEN],
 		    const u8 thresh_pk[MPCSIGN_POINT_LEN], const u8 *pubshares,
 		    u32 *handle);
 
 /* dkg.c: host keys, DKG sessions, recovery */
-long mpcsign_ioc_host_key(unsigned int nr, void __user *uarg);
-long mpcsign_ioc_host_key_list(void __user *uarg);
-long mpcsign_ioc_host_key_sign(void __user *uarg);
-long mpcsign_ioc_host_key_lookup(void __user *uarg);
-long mpcsign_ioc_dkg_step1(struct file *file, void __user *uarg);
-long mpcsign_ioc_dkg_step2(void __user *uarg);
-long mpcsign_ioc_dkg_finalize(void __user *uarg);
-long mpcsign_ioc_dkg_investigate(void __user *uarg);
-long mpcsign_ioc_dkg_abort(void __user *uarg);
-long mpcsign_ioc_recover(void __user *uarg);
-long mpcsign_ioc_recovery_ack_sign(void __user *uarg);
+long mpcsign_ioc_host_key_create(struct mpcsign_ioc *ioc);
+long mpcsign_ioc_host_key_import(struct mpcsign_ioc *ioc);
+long mpcsign_ioc_host_key_info(struct mpcsign_ioc *ioc);
+long mpcsign_ioc_host_key_delete(struct mpcsign_ioc *ioc);
+long mpcsign_ioc_host_key_list(struct mpcsign_ioc *ioc);
+long mpcsign_ioc_host_key_sign(struct mpcsign_ioc *ioc);
+long mpcsign_ioc_host_key_lookup(struct mpcsign_ioc *ioc);
+long mpcsign_ioc_dkg_step1(struct mpcsign_ioc *ioc);
+long mpcsign_ioc_dkg_step2(struct mpcsign_ioc *ioc);
+long mpcsign_ioc_dkg_finalize(struct mpcsign_ioc *ioc);
+long mpcsign_ioc_dkg_investigate(struct mpcsign_ioc *ioc);
+long mpcsign_ioc_dkg_abort(struct mpcsign_ioc *ioc);
+long mpcsign_ioc_recover(struct mpcsign_ioc *ioc);
+long mpcsign_ioc_recovery_ack_sign(struct mpcsign_ioc *ioc);
 void mpcsign_dkg_exit(void);
 /* An open file is released: end the DKG sessions begun through it. */
 void mpcsign_dkg_release(const struct file *file);

@@ -239,11 +239,11 @@ out:
 }
 
 /*
- * Publish a key; *handle gets its handle.  Once published, another thread
- * may delete and free it at once, so the handle is read under the lock and
- * the key is not touched after the unlock.
+ * Count a key against the limits and its owner's quota and reserve its
+ * handle (key->handle): a NULL entry, invisible to lookups, deletes and
+ * walks until mpcsign_key_commit() stores the key there.
  */
-static int mpcsign_insert_key(struct mpcsign_key *key, u32 *handle)
+static int mpcsign_key_reserve(struct mpcsign_key *key)
 {
 	int ret;
 
@@ -257,13 +257,52 @@ static int mpcsign_insert_key(struct mpcsign_key *key, u32 *handle)
 		return ret;
 	}
 	key->counted = true;	/* from here on the release uncounts it */
-	xa_lock(&mpcsign_keys);
-	ret = __xa_alloc_cyclic(&mpcsign_keys, &key->handle, key, xa_limit_31b,
-				&mpcsign_key_next, GFP_KERNEL);
-	*handle = key->handle;
-	xa_unlock(&mpcsign_keys);
+	ret = xa_alloc_cyclic(&mpcsign_keys, &key->handle, NULL, xa_limit_31b,
+			      &mpcsign_key_next, GFP_KERNEL);
 	if (ret < 0)
 		return ret == -EBUSY ? -ENOSPC : ret;
+	return 0;
+}
+
+/*
+ * The caller has its answer: publish.  Once published, another thread may
+ * delete and free the key at once, so it is not touched after the store.
+ * Storing into the reserved slot allocates nothing.
+ */
+static void mpcsign_key_commit(void *obj)
+{
+	struct mpcsign_key *key = obj;
+	u32 handle = key->handle;
+
+	WARN_ON_ONCE(xa_is_err(xa_store(&mpcsign_keys, handle, key, GFP_KERNEL)));
+	mpcsign_audit(MPCSIGN_AUDIT_KEY_ADD, 0, handle, 0, NULL, 0);
+}
+
+/* The answer did not reach the caller: the key never existed. */
+static void mpcsign_key_abort(void *obj, int err)
+{
+	struct mpcsign_key *key = obj;
+
+	xa_erase(&mpcsign_keys, key->handle);	/* the reservation */
+	mpcsign_key_put(key);			/* wipes, uncounts, uncharges */
+}
+
+static const struct mpcsign_pending_ops mpcsign_key_pending = {
+	.commit = mpcsign_key_commit,
+	.abort = mpcsign_key_abort,
+};
+
+/* Reserve key's handle and leave it pending on ioc (or put it on failure). */
+static int mpcsign_key_pend(struct mpcsign_ioc *ioc, struct mpcsign_key *key, u32 *handle)
+{
+	int ret = mpcsign_key_reserve(key);
+
+	if (ret) {
+		mpcsign_key_put(key);
+		return ret;
+	}
+	*handle = key->handle;
+	mpcsign_ioc_pend(ioc, &mpcsign_key_pending, key);
 	return 0;
 }
 
@@ -323,139 +362,105 @@ fail:
 	return ERR_PTR(ret);
 }
 
-int mpcsign_key_add(u32 my_id, u32 t, u32 n, const u8 secshare[MPCSIGN_SCALAR_LEN],
+int mpcsign_key_add(struct mpcsign_ioc *ioc, u32 my_id, u32 t, u32 n,
+		    const u8 secshare[MPCSIGN_SCALAR_LEN],
 		    const u8 thresh_pk[MPCSIGN_POINT_LEN], const u8 *pubshares,
 		    u32 *handle)
 {
 	struct mpcsign_key *key;
-	int ret;
 
 	if (t < 1 || t > n || my_id >= n)
 		return -EINVAL;
 	key = mpcsign_key_new(my_id, t, n, secshare, thresh_pk, pubshares, false);
 	if (IS_ERR(key))
 		return PTR_ERR(key);
-	ret = mpcsign_insert_key(key, handle);
-	if (ret) {
-		mpcsign_key_put(key);
-		return ret;
-	}
-	mpcsign_audit(MPCSIGN_AUDIT_KEY_ADD, 0, *handle, 0, NULL, 0);
-	return 0;
+	return mpcsign_key_pend(ioc, key, handle);
 }
 
-long mpcsign_ioc_key_import(void __user *uarg)
+long mpcsign_ioc_key_import(struct mpcsign_ioc *ioc)
 {
-	struct mpcsign_key_import ki;
-	struct mpcsign_key *key = NULL;
+	struct mpcsign_key_import *ki = ioc->cmd;
+	struct mpcsign_key *key;
 	u8 *pubshares = NULL;
-	long usize;
 	int ret;
 
-	if (!capable(CAP_SYS_ADMIN))
-		return -EPERM;
-	usize = mpcsign_copy_struct_in(&ki, sizeof(ki),
-				       MPCSIGN_KEY_IMPORT_SIZE_VER0, uarg, 0);
-	if (usize < 0)
-		return usize;
+	/* CAP_SYS_ADMIN: checked by the dispatcher (MPCSIGN_IOC_ADMIN) */
 	ret = -EINVAL;
-	if (ki.reserved0 || ki.handle || memchr_inv(ki.reserved1, 0, sizeof(ki.reserved1)) ||
-	    memchr_inv(ki.reserved, 0, sizeof(ki.reserved)))
+	if (ki->reserved0 || ki->handle || memchr_inv(ki->reserved1, 0, sizeof(ki->reserved1)) ||
+	    memchr_inv(ki->reserved, 0, sizeof(ki->reserved)))
 		goto out;
-	if (ki.t < 1 || ki.t > ki.n || ki.my_id >= ki.n)
+	if (ki->t < 1 || ki->t > ki->n || ki->my_id >= ki->n)
 		goto out;
-	if (ki.n > mpcsign_limits.max_signers) {
+	if (ki->n > mpcsign_limits.max_signers) {
 		ret = -E2BIG;
 		goto out;
 	}
-	if ((u64)ki.pubshares_len != (u64)ki.n * MPCSIGN_POINT_LEN)
+	if ((u64)ki->pubshares_len != (u64)ki->n * MPCSIGN_POINT_LEN)
 		goto out;
 	ret = -ENOMEM;
-	pubshares = kvmalloc(ki.pubshares_len, GFP_KERNEL);
+	pubshares = kvmalloc(ki->pubshares_len, GFP_KERNEL);
 	if (!pubshares)
 		goto out;
 	ret = -EFAULT;
-	if (copy_from_user(pubshares, u64_to_user_ptr(ki.pubshares), ki.pubshares_len))
+	if (copy_from_user(pubshares, u64_to_user_ptr(ki->pubshares), ki->pubshares_len))
 		goto out;
-	key = mpcsign_key_new(ki.my_id, ki.t, ki.n, ki.secshare, ki.thresh_pk,
+	key = mpcsign_key_new(ki->my_id, ki->t, ki->n, ki->secshare, ki->thresh_pk,
 			      pubshares, true);
 	if (IS_ERR(key)) {
 		ret = PTR_ERR(key);
-		key = NULL;
 		goto out;
 	}
-	ret = mpcsign_insert_key(key, &ki.handle);
-	if (ret)
-		goto out;
-	key = NULL;
-	mpcsign_audit(MPCSIGN_AUDIT_KEY_ADD, 0, ki.handle, 0, NULL, 0);
-	memzero_explicit(ki.secshare, sizeof(ki.secshare));
-	ki.size = sizeof(ki);
-	ret = mpcsign_copy_struct_out(uarg, usize, &ki, sizeof(ki));
-	/* on -EFAULT the key stays: the caller can list and delete it */
+	/* published once the caller has the handle (a copy-out fault frees it) */
+	ret = mpcsign_key_pend(ioc, key, &ki->handle);
 out:
-	memzero_explicit(&ki, sizeof(ki));
+	memzero_explicit(ki->secshare, sizeof(ki->secshare));
 	kvfree(pubshares);
-	if (key)
-		mpcsign_key_put(key);
 	return ret;
 }
 
-long mpcsign_ioc_key_info(void __user *uarg)
+long mpcsign_ioc_key_info(struct mpcsign_ioc *ioc)
 {
-	struct mpcsign_key_info ki;
+	struct mpcsign_key_info *ki = ioc->cmd;
 	struct mpcsign_key *key;
-	long usize;
 	int ret;
 
-	usize = mpcsign_copy_struct_in(&ki, sizeof(ki), MPCSIGN_KEY_INFO_SIZE_VER0,
-				       uarg, 0);
-	if (usize < 0)
-		return usize;
-	if (ki.my_id || ki.t || ki.n || ki.owner_uid || ki.nonces ||
-	    memchr_inv(ki.thresh_pk, 0, sizeof(ki.thresh_pk)) ||
-	    memchr_inv(ki.reserved1, 0, sizeof(ki.reserved1)) ||
-	    memchr_inv(ki.reserved, 0, sizeof(ki.reserved)))
+	if (ki->my_id || ki->t || ki->n || ki->owner_uid || ki->nonces ||
+	    memchr_inv(ki->thresh_pk, 0, sizeof(ki->thresh_pk)) ||
+	    memchr_inv(ki->reserved1, 0, sizeof(ki->reserved1)) ||
+	    memchr_inv(ki->reserved, 0, sizeof(ki->reserved)))
 		return -EINVAL;
-	key = mpcsign_key_get(ki.handle);
+	key = mpcsign_key_get(ki->handle);
 	if (IS_ERR(key))
 		return PTR_ERR(key);
 	ret = 0;
-	if (ki.pubshares) {
-		if ((u64)ki.pubshares_len < (u64)key->n * MPCSIGN_POINT_LEN)
+	if (ki->pubshares) {
+		if ((u64)ki->pubshares_len < (u64)key->n * MPCSIGN_POINT_LEN)
 			ret = -ENOSPC;	/* the struct still says how much is needed */
-		else if (copy_to_user(u64_to_user_ptr(ki.pubshares), key->pubshares,
+		else if (copy_to_user(u64_to_user_ptr(ki->pubshares), key->pubshares,
 				      key->n * MPCSIGN_POINT_LEN))
 			ret = -EFAULT;
 	}
 	if (ret == -EFAULT)
 		goto out;
-	ki.my_id = key->my_id;
-	ki.t = key->t;
-	ki.n = key->n;
-	ki.owner_uid = from_kuid_munged(current_user_ns(), key->owner);
-	ki.nonces = atomic_read(&key->nonces);
-	ki.pubshares_len = key->n * MPCSIGN_POINT_LEN;
-	memcpy(ki.thresh_pk, key->thresh_pk, sizeof(ki.thresh_pk));
-	ki.size = sizeof(ki);
-	if (mpcsign_copy_struct_out(uarg, usize, &ki, sizeof(ki)))
-		ret = -EFAULT;
+	ki->my_id = key->my_id;
+	ki->t = key->t;
+	ki->n = key->n;
+	ki->owner_uid = from_kuid_munged(current_user_ns(), key->owner);
+	ki->nonces = atomic_read(&key->nonces);
+	ki->pubshares_len = key->n * MPCSIGN_POINT_LEN;
+	memcpy(ki->thresh_pk, key->thresh_pk, sizeof(ki->thresh_pk));
+	ioc->out_on_error = true;	/* -ENOSPC reports the size */
 out:
 	mpcsign_key_put(key);
 	return ret;
 }
 
-long mpcsign_ioc_key_delete(void __user *uarg)
+long mpcsign_ioc_key_delete(struct mpcsign_ioc *ioc)
 {
-	struct mpcsign_key_delete kd;
+	struct mpcsign_key_delete kd = *(struct mpcsign_key_delete *)ioc->cmd;
 	struct mpcsign_key *key;
 	bool admin = mpcsign_is_admin();
-	long usize;
 
-	usize = mpcsign_copy_struct_in(&kd, sizeof(kd),
-				       MPCSIGN_KEY_DELETE_SIZE_VER0, uarg, 0);
-	if (usize < 0)
-		return usize;
 	if (kd.reserved0 || memchr_inv(kd.reserved, 0, sizeof(kd.reserved)))
 		return -EINVAL;
 	xa_lock(&mpcsign_keys);
@@ -487,19 +492,15 @@ long mpcsign_ioc_key_delete(void __user *uarg)
  * access); more than one match is -ENOTUNIQ, whatever they are (several
  * participants' shares, or the same share twice after a second RECOVER).
  */
-long mpcsign_ioc_key_lookup(void __user *uarg)
+long mpcsign_ioc_key_lookup(struct mpcsign_ioc *ioc)
 {
-	struct mpcsign_key_lookup kl;
+	struct mpcsign_key_lookup *klp = ioc->cmd;
+	struct mpcsign_key_lookup kl = *klp;
 	struct mpcsign_key *key;
 	bool admin = mpcsign_is_admin(), by_id;
 	unsigned long idx;
-	long usize;
 	int ret = -ENOENT;
 
-	usize = mpcsign_copy_struct_in(&kl, sizeof(kl), MPCSIGN_KEY_LOOKUP_SIZE_VER0,
-				       uarg, MPCSIGN_LOOKUP_F_ID);
-	if (usize < 0)
-		return usize;
 	by_id = kl.flags & MPCSIGN_LOOKUP_F_ID;
 	if (kl.handle || kl.reserved0 || (!by_id && kl.my_id) ||
 	    memchr_inv(kl.reserved1, 0, sizeof(kl.reserved1)) ||
@@ -519,10 +520,9 @@ long mpcsign_ioc_key_lookup(void __user *uarg)
 		ret = 0;
 	}
 	xa_unlock(&mpcsign_keys);
-	if (ret)
-		return ret;
-	kl.size = sizeof(kl);
-	return mpcsign_copy_struct_out(uarg, usize, &kl, sizeof(kl));
+	if (!ret)
+		*klp = kl;
+	return ret;
 }
 
 /* Copy an optional user buffer of len bytes (len <= max) into kernel memory. */
@@ -550,44 +550,79 @@ static void *mpcsign_copy_buf(u64 uptr, u32 len, u32 max, int *err)
 	return buf;
 }
 
-long mpcsign_ioc_nonce_gen(struct file *file, void __user *uarg)
+/*
+ * A nonce whose answer reached the caller: publish it under its reserved
+ * handle.  KEY_DELETE sets key->dead under this lock before it wipes the
+ * key's nonces, so either it sees this nonce or we see "dead" here (and
+ * the nonce dies at once: the caller's handle then finds nothing, as after
+ * a delete).  After the unlock the nonce may be taken and freed at once.
+ */
+static void mpcsign_nonce_commit(void *obj)
 {
-	struct mpcsign_nonce_gen ng;
+	struct mpcsign_nonce *nonce = obj;
+	struct mpcsign_key *key = nonce->key;
+	u32 handle = nonce->handle, khandle = key->handle;
+	bool dead;
+
+	xa_lock(&mpcsign_nonces);
+	dead = READ_ONCE(key->dead);
+	if (dead)
+		__xa_erase(&mpcsign_nonces, handle);
+	else
+		WARN_ON_ONCE(xa_is_err(__xa_store(&mpcsign_nonces, handle, nonce, GFP_ATOMIC)));
+	xa_unlock(&mpcsign_nonces);
+	mpcsign_audit(MPCSIGN_AUDIT_NONCE_GEN, dead ? -ENOENT : 0, khandle, handle, NULL, 0);
+	if (dead)
+		mpcsign_nonce_free(nonce);
+}
+
+static void mpcsign_nonce_abort(void *obj, int err)
+{
+	struct mpcsign_nonce *nonce = obj;
+
+	mpcsign_audit(MPCSIGN_AUDIT_NONCE_GEN, err, nonce->key->handle, nonce->handle, NULL, 0);
+	xa_erase(&mpcsign_nonces, nonce->handle);	/* the reservation */
+	mpcsign_nonce_free(nonce);
+}
+
+static const struct mpcsign_pending_ops mpcsign_nonce_pending = {
+	.commit = mpcsign_nonce_commit,
+	.abort = mpcsign_nonce_abort,
+};
+
+long mpcsign_ioc_nonce_gen(struct mpcsign_ioc *ioc)
+{
+	struct mpcsign_nonce_gen *ng = ioc->cmd;
 	struct mpcsign_nonce *nonce = NULL;
 	struct mpcsign_key *key;
 	u8 *msg = NULL, *extra = NULL, rand[32];
-	long usize;
 	int ret, err;
 
-	usize = mpcsign_copy_struct_in(&ng, sizeof(ng), MPCSIGN_NONCE_GEN_SIZE_VER0,
-				       uarg, MPCSIGN_NONCE_F_ALL);
-	if (usize < 0)
-		return usize;
-	if (ng.nonce_handle ||
-	    memchr_inv(ng.reserved1, 0, sizeof(ng.reserved1)) ||
-	    memchr_inv(ng.reserved, 0, sizeof(ng.reserved)) ||
-	    memchr_inv(ng.pubnonce, 0, sizeof(ng.pubnonce)))
+	if (ng->nonce_handle ||
+	    memchr_inv(ng->reserved1, 0, sizeof(ng->reserved1)) ||
+	    memchr_inv(ng->reserved, 0, sizeof(ng->reserved)) ||
+	    memchr_inv(ng->pubnonce, 0, sizeof(ng->pubnonce)))
 		return -EINVAL;
-	if (!(ng.flags & MPCSIGN_NONCE_F_MSG) && (ng.msg || ng.msg_len))
+	if (!(ng->flags & MPCSIGN_NONCE_F_MSG) && (ng->msg || ng->msg_len))
 		return -EINVAL;
-	if (!(ng.flags & MPCSIGN_NONCE_F_EXTRA_IN) && (ng.extra_in || ng.extra_in_len))
+	if (!(ng->flags & MPCSIGN_NONCE_F_EXTRA_IN) && (ng->extra_in || ng->extra_in_len))
 		return -EINVAL;
-	if (!(ng.flags & MPCSIGN_NONCE_F_THRESH_PK) &&
-	    memchr_inv(ng.thresh_pk_x, 0, sizeof(ng.thresh_pk_x)))
+	if (!(ng->flags & MPCSIGN_NONCE_F_THRESH_PK) &&
+	    memchr_inv(ng->thresh_pk_x, 0, sizeof(ng->thresh_pk_x)))
 		return -EINVAL;
 
-	key = mpcsign_key_get(ng.key_handle);
+	key = mpcsign_key_get(ng->key_handle);
 	if (IS_ERR(key))
 		return PTR_ERR(key);
 	ret = -ENOENT;
 	if (READ_ONCE(key->dead))
 		goto out;
-	msg = mpcsign_copy_buf(ng.msg, ng.msg_len, mpcsign_limits.max_msg_len, &err);
+	msg = mpcsign_copy_buf(ng->msg, ng->msg_len, mpcsign_limits.max_msg_len, &err);
 	if (err) {
 		ret = err;
 		goto out;
 	}
-	extra = mpcsign_copy_buf(ng.extra_in, ng.extra_in_len,
+	extra = mpcsign_copy_buf(ng->extra_in, ng->extra_in_len,
 				 mpcsign_limits.max_msg_len, &err);
 	if (err) {
 		ret = err;
@@ -612,56 +647,39 @@ long mpcsign_ioc_nonce_gen(struct file *file, void __user *uarg)
 		nonce = NULL;
 		goto out;
 	}
+	/* from here on mpcsign_nonce_free() undoes it all */
 	atomic_inc(&key->nonces);
 	kref_get(&key->ref);
 	nonce->key = key;
-	nonce->file = file;
+	nonce->file = ioc->file;
 
 	ret = get_random_bytes_wait(rand, sizeof(rand));	/* a seeded CRNG */
 	if (ret) {
 		memzero_explicit(rand, sizeof(rand));
 		goto out;
 	}
-	ret = mpc_frost_nonce_gen(nonce->secnonce, ng.pubnonce, rand,
+	ret = mpc_frost_nonce_gen(nonce->secnonce, ng->pubnonce, rand,
 				  key->secshare, key->pubshare,
-				  ng.flags & MPCSIGN_NONCE_F_THRESH_PK ? ng.thresh_pk_x : NULL,
-				  !!(ng.flags & MPCSIGN_NONCE_F_MSG), msg, ng.msg_len,
-				  ng.flags & MPCSIGN_NONCE_F_EXTRA_IN ? extra : NULL,
-				  ng.extra_in_len);
+				  ng->flags & MPCSIGN_NONCE_F_THRESH_PK ? ng->thresh_pk_x : NULL,
+				  !!(ng->flags & MPCSIGN_NONCE_F_MSG), msg, ng->msg_len,
+				  ng->flags & MPCSIGN_NONCE_F_EXTRA_IN ? extra : NULL,
+				  ng->extra_in_len);
 	memzero_explicit(rand, sizeof(rand));
 	if (ret) {
 		ret = -EIO;	/* negligible probability: a zero nonce */
 		goto out;
 	}
-	/*
-	 * Publish.  KEY_DELETE sets key->dead under this lock before it wipes
-	 * the key's nonces, so either it sees this nonce or we see "dead" here.
-	 * After the unlock the nonce may be taken and freed at once: only its
-	 * handle (read under the lock) is used from then on.
-	 */
-	xa_lock(&mpcsign_nonces);
-	ret = __xa_alloc_cyclic(&mpcsign_nonces, &nonce->handle, nonce, xa_limit_31b,
-				&mpcsign_nonce_next, GFP_KERNEL);
-	ng.nonce_handle = nonce->handle;
-	if (ret >= 0 && READ_ONCE(key->dead)) {
-		__xa_erase(&mpcsign_nonces, ng.nonce_handle);
-		ret = -ENOENT;
-	} else if (ret < 0) {
+	/* a reserved handle: published by the dispatcher once the caller has it */
+	ret = xa_alloc_cyclic(&mpcsign_nonces, &nonce->handle, NULL, xa_limit_31b,
+			      &mpcsign_nonce_next, GFP_KERNEL);
+	if (ret < 0) {
 		ret = ret == -EBUSY ? -ENOSPC : ret;
-	} else {
-		ret = 0;
-	}
-	xa_unlock(&mpcsign_nonces);
-	if (ret)
-		goto out;		/* still ours: freed below */
-	ng.size = sizeof(ng);
-	ret = mpcsign_copy_struct_out(uarg, usize, &ng, sizeof(ng));
-	mpcsign_audit(MPCSIGN_AUDIT_NONCE_GEN, ret, key->handle, ng.nonce_handle, NULL, 0);
-	/* the caller never learnt the handle: drop it, if it is still ours (a
-	 * guesser may have taken it, and its handle may even be reused since) */
-	if (ret && xa_cmpxchg(&mpcsign_nonces, ng.nonce_handle, nonce, NULL, 0) == nonce)
 		goto out;
-	nonce = NULL;			/* published (or already taken by a guesser) */
+	}
+	ret = 0;
+	ng->nonce_handle = nonce->handle;
+	mpcsign_ioc_pend(ioc, &mpcsign_nonce_pending, nonce);
+	nonce = NULL;
 out:
 	if (nonce)
 		mpcsign_nonce_free(nonce);
@@ -723,9 +741,10 @@ static int mpcsign_frost_errno(int err)
 	}
 }
 
-long mpcsign_ioc_sign(void __user *uarg)
+long mpcsign_ioc_sign(struct mpcsign_ioc *ioc)
 {
-	struct mpcsign_sign sg;
+	struct mpcsign_sign *sgp = ioc->cmd;
+	struct mpcsign_sign sg = *sgp;
 	struct mpcsign_nonce *nonce;
 	struct mpcsign_key *key;
 	struct mpc_frost_signers signers;
@@ -737,12 +756,8 @@ long mpcsign_ioc_sign(void __user *uarg)
 	u32 *ids = NULL, k;
 	size_t blame = MPC_FROST_NO_BLAME;
 	bool msg_read = false;
-	long usize;
 	int ret, err;
 
-	usize = mpcsign_copy_struct_in(&sg, sizeof(sg), MPCSIGN_SIGN_SIZE_VER0, uarg, 0);
-	if (usize < 0)
-		return usize;
 	if (memchr_inv(sg.reserved1, 0, sizeof(sg.reserved1)) ||
 	    memchr_inv(sg.reserved, 0, sizeof(sg.reserved)) ||
 	    memchr_inv(sg.psig, 0, sizeof(sg.psig)) || sg.blame || sg.detail)
@@ -815,15 +830,11 @@ long mpcsign_ioc_sign(void __user *uarg)
 	sg.detail = err;
 	sg.blame = blame == MPC_FROST_NO_BLAME || blame > U32_MAX ?
 		   MPCSIGN_BLAME_NONE : (u32)blame;
-	sg.size = sizeof(sg);
-	if (ret) {
-		/* report the reason; the psig is all zero */
+	/* on failure: the reason, and the psig all zero */
+	if (ret)
 		memset(sg.psig, 0, sizeof(sg.psig));
-		if (mpcsign_copy_struct_out(uarg, usize, &sg, sizeof(sg)))
-			ret = -EFAULT;
-		goto out;
-	}
-	ret = mpcsign_copy_struct_out(uarg, usize, &sg, sizeof(sg));
+	*sgp = sg;
+	ioc->out_on_error = true;
 out:
 	/* every consumed nonce is reported, whatever the outcome */
 	mpcsign_audit(MPCSIGN_AUDIT_SIGN, ret, key->handle, nonce->handle,

@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <grp.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -999,6 +1000,239 @@ TEST_F(chilldkg, foreign_uid_refused)
 	/* the session is intact */
 	ASSERT_EQ(0, dkg_coord1(&self->d));
 	EXPECT_EQ(0, dkg_round2(self->h, &self->d, NULL));
+}
+
+/*
+ * An answer that cannot reach the caller (the argument struct in a
+ * read-only page: its copy-in works, its copy-out faults) leaves nothing
+ * behind: the call fails with -EFAULT and no object appears or stays
+ * charged to the caller's quota.  Before the dispatcher published objects
+ * only after the answer, KEY_IMPORT, DKG_FINALIZE, RECOVER and the host
+ * key ioctls left a live object with a handle nobody knew.
+ */
+static void *ro_copy(const void *arg, size_t len)
+{
+	void *page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (page == MAP_FAILED)
+		return NULL;
+	memcpy(page, arg, len);
+	if (mprotect(page, 4096, PROT_READ)) {
+		munmap(page, 4096);
+		return NULL;
+	}
+	return page;
+}
+
+/* ioctl with the struct in a read-only page: -errno */
+static int ioctl_ro(struct mpcsign *h, unsigned long cmd, const void *arg, size_t len)
+{
+	void *page = ro_copy(arg, len);
+	int ret;
+
+	if (!page)
+		return -ENOMEM;
+	ret = ioctl(mpcsign_fd(h), cmd, page) < 0 ? -errno : 0;
+	munmap(page, 4096);
+	return ret;
+}
+
+static void recover_args(struct mpcsign_dkg_output *a, uint32_t hk, const uint8_t *rd,
+			 size_t rd_len, uint8_t (*pubs)[33])
+{
+	memset(a, 0, sizeof(*a));
+	a->size = sizeof(*a);
+	a->host_key = hk;
+	a->recovery_data = (uintptr_t)rd;
+	a->recovery_data_len = rd_len;
+	a->pubshares = (uintptr_t)pubs;
+	a->pubshares_len = MAXN * 33;
+}
+
+static uint32_t host_key_count(struct mpcsign *h)
+{
+	uint32_t count = 0;
+
+	return mpcsign_host_key_list(h, NULL, 0, &count) ? 0xffffffff : count;
+}
+
+TEST_F(chilldkg, unanswered_finalize_and_recover_leave_no_key)
+{
+	struct dkg *d = &self->d;
+	struct mpcsign_dkg_output a;
+	struct mpcsign_dkg_result res;
+	uint8_t pubs[MAXN][33], rd[8192];
+	uint32_t found, id, i;
+
+	ASSERT_EQ(0, dkg_setup(self->h, d, 2, 3));
+	ASSERT_EQ(0, dkg_round1(self->h, d));
+	ASSERT_EQ(0, dkg_coord1(d));
+	ASSERT_EQ(0, dkg_round2(self->h, d, NULL));
+	ASSERT_EQ(0, mpcsign_dkg_coord_finalize(d->coord, (const uint8_t (*)[64])d->pmsg2,
+						&d->cmsg2, &d->cmsg2_len, &d->rd, &d->rd_len,
+						d->thresh_pk, NULL));
+	/* participant 0: FINALIZE with the struct read-only */
+	memset(&a, 0, sizeof(a));
+	a.size = sizeof(a);
+	a.session = d->session[0];
+	a.cmsg2 = (uintptr_t)d->cmsg2;
+	a.cmsg2_len = d->cmsg2_len;
+	a.recovery_data = (uintptr_t)rd;
+	a.recovery_data_len = sizeof(rd);
+	a.pubshares = (uintptr_t)pubs;
+	a.pubshares_len = sizeof(pubs);
+	memset(rd, 0, sizeof(rd));
+	EXPECT_EQ(-EFAULT, ioctl_ro(self->h, MPCSIGN_IOC_DKG_FINALIZE, &a, sizeof(a)));
+	/* no key share of participant 0 appeared; the recovery data did arrive */
+	id = 0;
+	EXPECT_EQ(-ENOENT, mpcsign_key_lookup(self->h, d->thresh_pk, &id, &found, NULL));
+	EXPECT_EQ(0, memcmp(rd, d->rd, d->rd_len));
+	/* the session went to its one finalize */
+	EXPECT_EQ(-ENOENT, mpcsign_dkg_abort(self->h, d->session[0]));
+	/* the others finish normally */
+	for (i = 1; i < d->n; i++) {
+		memset(&res, 0, sizeof(res));
+		res.pubshares = pubs;
+		res.pubshares_cap = MAXN;
+		res.recovery_data = d->rd_of[i];
+		res.recovery_data_cap = sizeof(d->rd_of[i]);
+		ASSERT_EQ(0, mpcsign_dkg_finalize(self->h, d->session[i], d->cmsg2, d->cmsg2_len,
+						  &res, NULL));
+		d->key[i] = res.key;
+		memcpy(d->pubshares, pubs, (size_t)d->n * 33);
+	}
+	/* RECOVER with the struct read-only, many times: nothing made, nothing kept */
+	recover_args(&a, d->hostkey[0], rd, d->rd_len, pubs);
+	for (i = 0; i < 40; i++)
+		ASSERT_EQ(-EFAULT, ioctl_ro(self->h, MPCSIGN_IOC_RECOVER, &a, sizeof(a)))
+			TH_LOG("try %u", i);
+	EXPECT_EQ(-ENOENT, mpcsign_key_lookup(self->h, d->thresh_pk, &id, &found, NULL));
+	/* the one that is answered works, and is the only one */
+	memset(&res, 0, sizeof(res));
+	res.pubshares = pubs;
+	res.pubshares_cap = MAXN;
+	ASSERT_EQ(0, mpcsign_recover(self->h, d->hostkey[0], rd, d->rd_len, &res, NULL));
+	d->key[0] = res.key;
+	EXPECT_EQ(0, mpcsign_key_lookup(self->h, d->thresh_pk, &id, &found, NULL));
+	EXPECT_EQ(res.key, found);
+	EXPECT_EQ(0, frost_sign(self->h, d, (const uint32_t[]){ 0, 2 }, 2));
+}
+
+TEST_F(chilldkg, unanswered_host_key_and_step1_leave_nothing)
+{
+	struct mpcsign_host_key k;
+	struct mpcsign_dkg_step1 s1;
+	uint8_t pk[33], pmsg1[4096], want[33];
+	uint32_t before, hk, found, i;
+	struct mpc_dkg_error e;
+
+	before = host_key_count(self->h);
+	memset(&k, 0, sizeof(k));
+	k.size = sizeof(k);
+	for (i = 0; i < 80; i++)
+		ASSERT_EQ(-EFAULT, ioctl_ro(self->h, MPCSIGN_IOC_HOST_KEY_CREATE, &k, sizeof(k)))
+			TH_LOG("try %u", i);
+	EXPECT_EQ(before, host_key_count(self->h));
+	/* an import that cannot answer: its identity is nowhere */
+	memset(k.hostseckey, 0x5a, sizeof(k.hostseckey));
+	ASSERT_EQ(0, mpc_dkg_hostpubkey_gen(want, k.hostseckey, &e));
+	EXPECT_EQ(-EFAULT, ioctl_ro(self->h, MPCSIGN_IOC_HOST_KEY_IMPORT, &k, sizeof(k)));
+	EXPECT_EQ(-ENOENT, mpcsign_host_key_lookup(self->h, want, &found));
+	EXPECT_EQ(before, host_key_count(self->h));
+
+	/* DKG_STEP1: no session stays (the module holds max_dkg_sessions = 16) */
+	ASSERT_EQ(0, dkg_setup(self->h, &self->d, 2, 3));
+	memset(&s1, 0, sizeof(s1));
+	s1.size = sizeof(s1);
+	s1.host_key = self->d.hostkey[0];
+	s1.t = 2;
+	s1.n = 3;
+	s1.hostpubkeys = (uintptr_t)self->d.hostpubkeys;
+	s1.pmsg1 = (uintptr_t)pmsg1;
+	s1.pmsg1_len = sizeof(pmsg1);
+	for (i = 0; i < 20; i++)
+		ASSERT_EQ(-EFAULT, ioctl_ro(self->h, MPCSIGN_IOC_DKG_STEP1, &s1, sizeof(s1)))
+			TH_LOG("try %u", i);
+	/* a whole DKG still fits */
+	ASSERT_EQ(0, dkg_round1(self->h, &self->d));
+	ASSERT_EQ(0, dkg_coord1(&self->d));
+	ASSERT_EQ(0, dkg_round2(self->h, &self->d, NULL));
+	ASSERT_EQ(0, dkg_finish(self->h, &self->d));
+	(void)hk;
+	(void)pk;
+}
+
+/* The same for an unprivileged uid, whose quota would show a leak. */
+TEST_F(chilldkg, unanswered_calls_uncharged_from_the_quota)
+{
+	pid_t pid;
+	int status;
+
+	ASSERT_EQ(0, chmod("/dev/mpcsign", 0666));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct dkg *d = calloc(1, sizeof(*d));
+		struct mpcsign_host_key k;
+		struct mpcsign_dkg_output a;
+		struct mpcsign_dkg_result res;
+		uint8_t pubs[MAXN][33], pk[33];
+		uint32_t hk[3], found, id = 0;
+		struct mpcsign *h;
+		int i;
+
+		if (!d || setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
+		    setresuid(NOBODY, NOBODY, NOBODY))
+			_exit(10);
+		if (mpcsign_open(&h, NULL))
+			_exit(11);
+		/* uid_max_host_keys = 3: five unanswered creates, then three real ones */
+		memset(&k, 0, sizeof(k));
+		k.size = sizeof(k);
+		for (i = 0; i < 5; i++)
+			if (ioctl_ro(h, MPCSIGN_IOC_HOST_KEY_CREATE, &k, sizeof(k)) != -EFAULT)
+				_exit(12);
+		for (i = 0; i < 3; i++)
+			if (mpcsign_host_key_create(h, &hk[i], pk))
+				_exit(13);
+		if (mpcsign_host_key_create(h, &found, pk) != -EDQUOT)
+			_exit(20);
+		for (i = 0; i < 3; i++)
+			if (mpcsign_host_key_delete(h, hk[i]))
+				_exit(14);
+		/* uid_max_keys = 3: a 1-of-1 DKG (one key), five unanswered RECOVERs,
+		 * then two answered ones */
+		if (full_dkg(h, d, 1, 1))
+			_exit(15);
+		recover_args(&a, d->hostkey[0], d->rd, d->rd_len, pubs);
+		for (i = 0; i < 5; i++)
+			if (ioctl_ro(h, MPCSIGN_IOC_RECOVER, &a, sizeof(a)) != -EFAULT)
+				_exit(16);
+		/* exactly the DKG's key share is there */
+		if (mpcsign_key_lookup(h, d->thresh_pk, &id, &found, NULL) || found != d->key[0])
+			_exit(19);
+		memset(&res, 0, sizeof(res));
+		res.pubshares = pubs;
+		res.pubshares_cap = MAXN;
+		for (i = 0; i < 2; i++) {
+			if (mpcsign_recover(h, d->hostkey[0], d->rd, d->rd_len, &res, NULL))
+				_exit(17);
+			hk[i] = res.key;
+		}
+		/* the quota is exactly full: nothing of the unanswered calls counts */
+		if (mpcsign_recover(h, d->hostkey[0], d->rd, d->rd_len, &res, NULL) != -EDQUOT)
+			_exit(21);
+		for (i = 0; i < 2; i++)
+			if (mpcsign_key_delete(h, hk[i]))
+				_exit(18);
+		dkg_free(h, d);
+		mpcsign_close(h);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	chmod("/dev/mpcsign", 0600);
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
 }
 
 TEST_HARNESS_MAIN

@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <grp.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -923,6 +924,69 @@ TEST_F(frost, secret_share_never_returned)
 		     .thresh_pk = d.thresh_pk, .num_signers = 2, .ids = ids,
 		     .pubshares = (const uint8_t (*)[33])d.pub, .aggnonce = agg }, other, NULL);
 	delete_all(self->h, &d);
+}
+
+/* ioctl with the struct in a read-only page (its answer cannot be written) */
+static int ioctl_ro(struct mpcsign *h, unsigned long cmd, const void *arg, size_t len)
+{
+	void *page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int ret;
+
+	if (page == MAP_FAILED)
+		return -ENOMEM;
+	memcpy(page, arg, len);
+	ret = mprotect(page, 4096, PROT_READ) ? -errno :
+	      ioctl(mpcsign_fd(h), cmd, page) < 0 ? -errno : 0;
+	munmap(page, 4096);
+	return ret;
+}
+
+/*
+ * KEY_IMPORT and NONCE_GEN whose answer faults (-EFAULT) leave no key and
+ * no nonce behind: more of them than max_keys (32) / max_nonces (64) in
+ * the test VM, and none is found or counted afterwards.
+ */
+TEST_F(frost, unanswered_import_and_nonce_gen_leave_nothing)
+{
+	static struct dealer dd;
+	struct dealer *d = &dd;
+	struct mpcsign_key_import ki;
+	struct mpcsign_nonce_gen ng;
+	struct mpcsign_key_info info;
+	uint32_t found, id, i;
+
+	deal(d, 2, 3);
+	memset(&ki, 0, sizeof(ki));
+	ki.size = sizeof(ki);
+	ki.my_id = 1;
+	ki.t = 2;
+	ki.n = 3;
+	ki.pubshares = (uintptr_t)d->pub;
+	ki.pubshares_len = 3 * 33;
+	memcpy(ki.secshare, d->sec[1], 32);
+	memcpy(ki.thresh_pk, d->thresh_pk, 33);
+	for (i = 0; i < 40; i++)
+		ASSERT_EQ(-EFAULT, ioctl_ro(self->h, MPCSIGN_IOC_KEY_IMPORT, &ki, sizeof(ki)))
+			TH_LOG("try %u", i);
+	explicit_bzero(&ki, sizeof(ki));
+	EXPECT_EQ(-ENOENT, mpcsign_key_lookup(self->h, d->thresh_pk, NULL, &found, NULL));
+	/* the store has its room: every share imports, each found once */
+	ASSERT_EQ(0, import_all(self->h, d));
+	for (id = 0; id < 3; id++) {
+		EXPECT_EQ(0, mpcsign_key_lookup(self->h, d->thresh_pk, &id, &found, NULL));
+		EXPECT_EQ(d->handle[id], found);
+	}
+	memset(&ng, 0, sizeof(ng));
+	ng.size = sizeof(ng);
+	ng.key_handle = d->handle[0];
+	for (i = 0; i < 70; i++)
+		ASSERT_EQ(-EFAULT, ioctl_ro(self->h, MPCSIGN_IOC_NONCE_GEN, &ng, sizeof(ng)))
+			TH_LOG("try %u", i);
+	ASSERT_EQ(0, mpcsign_key_info(self->h, d->handle[0], &info, NULL, 0));
+	EXPECT_EQ(0, info.nonces);
+	delete_all(self->h, d);
+	/* and signing still works */
+	EXPECT_EQ(0, full_session(self->h, 2, 3, (const uint32_t[]){ 0, 1 }, 2, 0, 0));
 }
 
 TEST_HARNESS_MAIN

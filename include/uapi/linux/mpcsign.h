@@ -324,7 +324,9 @@ struct mpcsign_dkg_blame {
  * the kernel.  IMPORT (CAP_SYS_ADMIN) restores an owner-held backup of a
  * host secret (@hostseckey, wiped from the call's kernel memory before it
  * returns); it is the recovery path for a machine that lost its host key.
- * INFO and DELETE take @handle.  The host secret is never returned.
+ * INFO and DELETE take @handle; DELETE writes nothing back.  The host
+ * secret is never returned.  A CREATE or IMPORT whose answer cannot be
+ * written (-EFAULT) makes no host key.
  *
  * @handle:	out (CREATE, IMPORT) / in (INFO, DELETE)
  * @owner_uid:	out
