@@ -207,9 +207,22 @@ bench: deps-quiet
 	$(O)/bench
 	tests/vm/run-vm.sh --mode bench --kver $(KVER) --out $(O) --ko $(MODULE_KO)
 
-# install libmpcsign (shared, static, headers, pkg-config) and the CLI
+# install libmpcsign (shared, static, headers, pkg-config), the CLI, and the party
+# daemon with what runs it: systemd unit, sysusers.d entry, udev rule, man pages,
+# example config and policy (into SYSCONFDIR/mpcsign only if absent).  Works
+# without root into DESTDIR; the unit's ExecStart names SBINDIR.  After a real
+# install: systemd-sysusers; udevadm control --reload; udevadm trigger
+# --subsystem-match=misc (mpcsignd(8), EXAMPLES).
 PREFIX ?= /usr/local
 DESTDIR ?=
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+DOCDIR ?= $(PREFIX)/share/doc/mpcsign
+SYSCONFDIR ?= /etc
+SYSTEMDUNITDIR ?= $(or $(shell pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null),/lib/systemd/system)
+SYSUSERSDIR ?= $(or $(shell pkg-config --variable=sysusersdir systemd 2>/dev/null),/usr/lib/sysusers.d)
+UDEVRULESDIR ?= $(or $(shell pkg-config --variable=udevdir udev 2>/dev/null),/lib/udev)/rules.d
+MAN_PAGES := $(sort $(wildcard userspace/tools/*.1 userspace/mpcsignd/*.8 userspace/*/*.5 Documentation/*.5))
 install: userspace
 	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/linux \
 		$(DESTDIR)$(PREFIX)/bin
@@ -220,6 +233,28 @@ install: userspace
 	install -m 644 userspace/lib/libmpcsign.h $(DESTDIR)$(PREFIX)/include/libmpcsign.h
 	install -m 644 include/uapi/linux/mpcsign.h $(DESTDIR)$(PREFIX)/include/linux/mpcsign.h
 	install -m 755 $(O)/mpcsign $(DESTDIR)$(PREFIX)/bin/mpcsign
+	@for m in $(MAN_PAGES); do s=$${m##*.}; \
+		echo "install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/"; \
+		install -d $(DESTDIR)$(MANDIR)/man$$s && install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/ || exit 1; done
+ifneq ($(DAEMON_BIN),)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(SYSUSERSDIR) \
+		$(DESTDIR)$(UDEVRULESDIR) $(DESTDIR)$(DOCDIR)
+	install -m 755 $(DAEMON_BIN) $(DESTDIR)$(SBINDIR)/mpcsignd
+	sed -e 's|/usr/sbin/mpcsignd|$(SBINDIR)/mpcsignd|g' \
+		-e 's|/etc/mpcsign/|$(SYSCONFDIR)/mpcsign/|g' userspace/mpcsignd/mpcsignd.service \
+		> $(DESTDIR)$(SYSTEMDUNITDIR)/mpcsignd.service
+	chmod 644 $(DESTDIR)$(SYSTEMDUNITDIR)/mpcsignd.service
+	install -m 644 userspace/mpcsignd/mpcsign.sysusers.conf $(DESTDIR)$(SYSUSERSDIR)/mpcsign.conf
+	install -m 644 userspace/mpcsignd/60-mpcsign.rules $(DESTDIR)$(UDEVRULESDIR)/60-mpcsign.rules
+	install -m 644 userspace/mpcsignd/mpcsignd.conf.example userspace/mpcsignd/policy.conf.example \
+		$(DESTDIR)$(DOCDIR)/
+	# public data only (keys, paths): readable by the daemon's user
+	install -d -m 755 $(DESTDIR)$(SYSCONFDIR)/mpcsign
+	test -e $(DESTDIR)$(SYSCONFDIR)/mpcsign/mpcsignd.conf || \
+		install -m 644 userspace/mpcsignd/mpcsignd.conf.example $(DESTDIR)$(SYSCONFDIR)/mpcsign/mpcsignd.conf
+	test -e $(DESTDIR)$(SYSCONFDIR)/mpcsign/policy.conf || \
+		install -m 644 userspace/mpcsignd/policy.conf.example $(DESTDIR)$(SYSCONFDIR)/mpcsign/policy.conf
+endif
 
 clean:
 	rm -rf $(O)

@@ -82,6 +82,7 @@ struct cli_net {
 	struct mpcsign_tls *tls;
 	struct mpcsign_identity *id;
 	struct mpcsign_chan **chans;	/* n */
+	int *conn_err;			/* n: -errno of the last failed connect, or 0 */
 	size_t n;
 	int timeout_ms;			/* connect + handshake */
 	int verbose;			/* frames on stderr */
@@ -92,8 +93,10 @@ int cli_net_init(struct cli_net *net, const char *identity_path, size_t n, int t
 void cli_net_free(struct cli_net *net);
 /* ops for mpcsign_coord_run_dkg / _sign, arg = net */
 void cli_net_ops(struct cli_net *net, struct mpcsign_coord_ops *ops);
+/* 1 if a party refused us at the handshake (not in its coordinators allowlist) */
+int cli_net_refused(const struct cli_net *net);
 /* an exit code for a coordinator failure */
-int cli_exit_for(int err, uint32_t wire_code);
+int cli_exit_for(int err, int blame_err, uint32_t wire_code);
 
 /* --- JSON output ----------------------------------------------------------------- */
 void cli_json_str(FILE *f, const char *s);

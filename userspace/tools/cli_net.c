@@ -31,7 +31,8 @@ int cli_net_init(struct cli_net *net, const char *identity_path, size_t n, int t
 		return CLI_FAIL;
 	}
 	net->chans = calloc(n ? n : 1, sizeof(*net->chans));
-	if (!net->chans) {
+	net->conn_err = calloc(n ? n : 1, sizeof(*net->conn_err));
+	if (!net->chans || !net->conn_err) {
 		cli_net_free(net);
 		return CLI_FAIL;
 	}
@@ -54,6 +55,7 @@ void cli_net_free(struct cli_net *net)
 			if (net->chans[i])
 				mpcsign_chan_close(net->chans[i]);
 	free(net->chans);
+	free(net->conn_err);
 	if (net->tls)
 		mpcsign_tls_free(net->tls);
 	if (net->id)
@@ -86,8 +88,10 @@ static struct mpcsign_link *net_connect(void *arg, size_t i, const struct mpcsig
 	if (ret) {
 		snprintf(err, errlen, "%s: %s", party->address, why[0] ? why : strerror(-ret));
 		net->chans[i] = NULL;
+		net->conn_err[i] = ret;
 		return NULL;
 	}
+	net->conn_err[i] = 0;
 	return mpcsign_chan_link(net->chans[i]);
 }
 
@@ -157,10 +161,20 @@ void cli_net_ops(struct cli_net *net, struct mpcsign_coord_ops *ops)
 	ops->arg = net;
 }
 
-int cli_exit_for(int err, uint32_t wire_code)
+int cli_net_refused(const struct cli_net *net)
+{
+	size_t i;
+
+	for (i = 0; i < net->n; i++)
+		if (net->conn_err[i] == -EACCES)
+			return 1;
+	return 0;
+}
+
+int cli_exit_for(int err, int blame_err, uint32_t wire_code)
 {
 	if (wire_code == MPCSIGN_WERR_NOT_ALLOWED || wire_code == MPCSIGN_WERR_POLICY ||
-	    wire_code == MPCSIGN_WERR_RATE || err == -EACCES)
+	    wire_code == MPCSIGN_WERR_RATE || err == -EACCES || blame_err == -EACCES)
 		return CLI_REFUSED;
 	if (err == -EHOSTUNREACH || err == -EAGAIN || err == -ECONNREFUSED || err == -ETIMEDOUT)
 		return CLI_UNREACHABLE;

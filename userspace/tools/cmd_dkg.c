@@ -84,7 +84,7 @@ int cmd_dkg(int argc, char **argv)
 	struct cli_net net;
 	char state_dir[4096], path[4400], host[256], port[16], **addrs = NULL;
 	size_t n, i, j;
-	int opt, json = 0, verbose = 0, rc = CLI_USAGE, ret;
+	int refused = 0, opt, json = 0, verbose = 0, rc = CLI_USAGE, ret;
 	char *end;
 
 	cli_cmd = "dkg";
@@ -165,6 +165,7 @@ int cmd_dkg(int argc, char **argv)
 	req.expiry = (uint64_t)time(NULL) + (uint64_t)expiry;
 	req.round_timeout_ms = (int)timeout * 1000;
 	ret = mpcsign_coord_run_dkg(&res, &ops, &req);
+	refused = cli_net_refused(&net);
 	cli_net_free(&net);
 	if (ret) {
 		if (res.blame.party != MPCSIGN_COORD_NOBODY && res.blame.party < n) {
@@ -177,7 +178,9 @@ int cmd_dkg(int argc, char **argv)
 		} else {
 			cli_err("failed: %s", res.blame.reason[0] ? res.blame.reason : strerror(-ret));
 		}
-		rc = cli_exit_for(ret, res.blame.wire_code);
+		rc = cli_exit_for(ret, res.blame.err, res.blame.wire_code);
+		if (refused && rc == CLI_UNREACHABLE)
+			rc = CLI_REFUSED;
 		goto out;
 	}
 	memset(&rec, 0, sizeof(rec));

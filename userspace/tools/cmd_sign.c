@@ -162,7 +162,7 @@ int cmd_sign(int argc, char **argv)
 	struct cli_net net;
 	uint8_t thresh_pk[33], *msg = NULL;
 	char state_dir[4096], err[4600];
-	int opt, json = 0, verbose = 0, rc, ret, verified = 0;
+	int refused = 0, opt, json = 0, verbose = 0, rc, ret, verified = 0;
 	char *end;
 
 	cli_cmd = "sign";
@@ -250,6 +250,7 @@ int cmd_sign(int argc, char **argv)
 	req.expiry = (uint64_t)time(NULL) + (uint64_t)expiry;
 	req.round_timeout_ms = (int)timeout * 1000;
 	ret = mpcsign_coord_run_sign(&res, &ops, &req);
+	refused = cli_net_refused(&net);
 	cli_net_free(&net);
 	if (!ret)
 		/* the library checked it already; this is the CLI's own word on it */
@@ -258,18 +259,20 @@ int cmd_sign(int argc, char **argv)
 		print_result(&rec, msg, msg_len, &res, !ret, verified, json);
 	if (ret) {
 		cli_err("failed: %s", res.blame.reason[0] ? res.blame.reason : strerror(-ret));
-		rc = cli_exit_for(ret, res.blame.wire_code);
-		if (res.parties) {
+		rc = cli_exit_for(ret, res.blame.err, res.blame.wire_code);
+		if (res.parties && (ret == -EHOSTUNREACH || ret == -EAGAIN)) {
+			/* too few usable parties: say why they were not usable */
 			size_t i;
-			int refused = 0, failed = 0;
+			int failed = 0;
 
 			for (i = 0; i < res.n; i++) {
 				refused |= res.parties[i].state == MPCSIGN_COORD_P_REFUSED;
 				failed |= res.parties[i].state == MPCSIGN_COORD_P_FAILED;
 			}
-			if (ret == -EHOSTUNREACH || ret == -EAGAIN)
-				rc = failed ? CLI_BLAME : refused ? CLI_REFUSED : CLI_UNREACHABLE;
+			rc = failed ? CLI_BLAME : refused ? CLI_REFUSED : CLI_UNREACHABLE;
 		}
+		if (refused && rc == CLI_UNREACHABLE)
+			rc = CLI_REFUSED;
 	} else {
 		rc = verified ? CLI_OK : CLI_FAIL;
 	}
