@@ -110,7 +110,7 @@ static __attribute__((unused)) void fz_fail(const char *fmt, ...)
 	va_end(ap);
 	printf("\n");
 	fflush(stdout);
-	fz_failures++;
+	__atomic_add_fetch(&fz_failures, 1, __ATOMIC_RELAXED);	/* threads too */
 }
 
 /* ---- errno counters: calls per command and result --------------------------- */
