@@ -193,6 +193,8 @@ static void reply_error(struct req *r, uint32_t code, int sys_errno, uint32_t bl
 	va_list ap;
 	size_t i, n;
 
+	if (sys_errno < 0)
+		sys_errno = -sys_errno;
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
@@ -205,7 +207,7 @@ static void reply_error(struct req *r, uint32_t code, int sys_errno, uint32_t bl
 	     sys_errno, text);
 	memset(&e, 0, sizeof(e));
 	e.code = code;
-	e.sys_errno = sys_errno < 0 ? (uint32_t)-sys_errno : (uint32_t)sys_errno;
+	e.sys_errno = (uint32_t)sys_errno;
 	e.blame_kind = blame_kind;
 	e.blame_index = blame_index;
 	e.text = text;
@@ -513,7 +515,8 @@ static void dkg_propose(struct req *r)
 	s->t = m.t;
 	s->n = m.n;
 	s->my_id = my_id;
-	memcpy(s->desc, m.desc, m.desc_len);
+	if (m.desc_len)
+		memcpy(s->desc, m.desc, m.desc_len);
 	s->desc[m.desc_len] = 0;
 	mpcsign_dkg_fingerprint(s->fingerprint, r->body, r->len, r->hdr->session);
 	hex(fp, s->fingerprint, 32);
@@ -877,7 +880,8 @@ static void sign_req(struct req *r)
 	ss.tweak_xonly = m.tweak_xonly;
 	ret = mpcsign_coord_session_pubkey(pk32, &ss);
 	if (ret) {
-		REFUSE(r, MPCSIGN_WERR_BAD_REQUEST, ret, "key=%s: the tweaks are not valid", tpk);
+		REFUSE(r, MPCSIGN_WERR_BAD_REQUEST, ret, "key=%s: the key or the tweaks are not valid",
+		       tpk);
 		return;
 	}
 	/* the policy */
