@@ -76,7 +76,7 @@ KSFT_DIR := $(O)/ksft-harness
 
 .SECONDARY:	# keep the sanitizer objects between builds
 
-.PHONY: all deps module userspace tests check unit-tests ct-tests vm-tests demo bench clean \
+.PHONY: all deps module userspace tests check unit-tests ct-tests vm-tests demo bench clean fuzz-kernel \
 	module-w1 install
 
 all: deps-quiet
@@ -188,6 +188,17 @@ unit-tests: deps-quiet $(UNIT_BINS) $(UNIT_SAN_BINS) $(CT_BINS) $(FUZZ_BINS)
 
 vm-tests: deps-quiet module $(KSFT_BINS) $(VM_NET_BINS)
 	tests/vm/run-vm.sh --mode test --kver $(KVER) --out $(O) --ko $(MODULE_KO)
+
+# the long fuzz run in the VM: make fuzz-kernel DURATION=3600 [SEED=n] boots
+# MPCMODE=fuzz (only fuzz_ioctl, fuzz_genl and race; they share DURATION
+# seconds) and prints their counts at the end; the VM timeout follows DURATION
+DURATION ?= 600
+FUZZ_KSFT_BINS := $(O)/ksft/fuzz_ioctl_test $(O)/ksft/fuzz_genl_test $(O)/ksft/race_test
+$(FUZZ_KSFT_BINS): tests/kselftest/fuzz_util.h
+fuzz-kernel: deps-quiet module $(FUZZ_KSFT_BINS)
+	MPC_VM_TIMEOUT=$${MPC_VM_TIMEOUT:-$$(( $(DURATION) + 600 ))} \
+	tests/vm/run-vm.sh --mode fuzz --kver $(KVER) --out $(O) --ko $(MODULE_KO) \
+		--append "MPC_FUZZ_SECS=$$(( $(DURATION) / 3 ))$(if $(SEED), MPC_FUZZ_SEED=$(SEED))"
 
 check: deps-quiet
 	@$(MAKE) --no-print-directory module userspace tests
