@@ -738,8 +738,12 @@ int mpcsign_coord_run_sign(struct mpcsign_coord_sign_result *out, const struct m
 		/* t usable parties that we can reach */
 		for (;;) {
 			if (mpcsign_coord_pick_signers(ids, usable, n, t)) {
+				char last[sizeof(out->blame.reason)];
+
+				memcpy(last, out->blame.reason, sizeof(last));
 				set_blame(&r, &out->blame, MPCSIGN_COORD_NOBODY, -EAGAIN,
-					  "fewer than %u usable parties left", t);
+					  "fewer than %u usable parties left%s%s", t,
+					  last[0] ? "; last: " : "", last);
 				ret = -EAGAIN;
 				goto out;
 			}
@@ -867,8 +871,14 @@ int mpcsign_coord_run_sign(struct mpcsign_coord_sign_result *out, const struct m
 		ret = 0;
 		goto out;
 	}
-	set_blame(&r, &out->blame, MPCSIGN_COORD_NOBODY, -EAGAIN,
-		  "no signature after %u attempts", max_attempts);
+	{
+		char last[sizeof(out->blame.reason)];
+
+		memcpy(last, out->blame.reason, sizeof(last));
+		set_blame(&r, &out->blame, MPCSIGN_COORD_NOBODY, -EAGAIN,
+			  "no signature after %u attempts%s%s", max_attempts,
+			  last[0] ? "; last: " : "", last);
+	}
 	ret = -EAGAIN;
 out:
 	run_end(&r);
