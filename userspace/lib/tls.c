@@ -734,7 +734,7 @@ int mpcsign_chan_connect(struct mpcsign_chan **out, struct mpcsign_tls *t, const
 		text[e.text_len] = 0;
 		set_err(err, errlen, "%s refused the connection: %s: %s", who,
 			mpcsign_wire_err_name(e.code), text);
-		r = -EACCES;
+		r = e.code == MPCSIGN_WERR_BUSY ? -EBUSY : -EACCES;
 		goto fail;
 	}
 	if (h.type != MPCSIGN_MSG_AUTH || mpcsign_msg_auth_decode(&a, body, h.body_len)) {

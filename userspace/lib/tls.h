@@ -103,11 +103,13 @@ typedef int (*mpcsign_allow_fn)(void *arg, const uint8_t peer_pk[33], uint8_t pe
  * expected_peer), check the peer's AUTH: its sender must be expected_peer,
  * its role MPCSIGN_ROLE_PARTY, its receiver our key, its signature valid.
  * timeout_ms bounds the TCP connect, the TLS handshake and the AUTH exchange
- * together (> 0).  max_body: the frame size limit of the link (0 = default).
- * -ECONNREFUSED / -EHOSTUNREACH / -ENETUNREACH / -ENOENT (name does not
- * resolve): unreachable; -ETIMEDOUT; -EPROTO TLS failure or malformed AUTH;
- * -EACCES the peer is not the expected one, or refused us (it sent ERROR);
- * -EBADMSG bad signature.
+ * together (> 0); name resolution (getaddrinfo) comes before and is not
+ * bounded by it (give addresses to avoid DNS).  max_body: the frame size
+ * limit of the link (0 = default).  -ECONNREFUSED / -EHOSTUNREACH /
+ * -ENETUNREACH / -ENOENT (name does not resolve): unreachable; -ETIMEDOUT;
+ * -EPROTO TLS failure or malformed AUTH; -EACCES the peer is not the
+ * expected one, or refused us (it sent ERROR; -EBUSY if that ERROR was
+ * BUSY); -EBADMSG bad signature.
  */
 int mpcsign_chan_connect(struct mpcsign_chan **out, struct mpcsign_tls *t, const char *host,
 			 const char *port, struct mpcsign_identity *id, uint8_t my_role,
