@@ -134,7 +134,7 @@ static struct cmd cmds[C_N] = {
 	CMD(C_HK_CREATE, "HOST_KEY_CREATE", MPCSIGN_IOC_HOST_KEY_CREATE, mpcsign_host_key, MPCSIGN_HOST_KEY_SIZE_VER0, e_host_key, 0, 0),
 	CMD(C_HK_IMPORT, "HOST_KEY_IMPORT", MPCSIGN_IOC_HOST_KEY_IMPORT, mpcsign_host_key, MPCSIGN_HOST_KEY_SIZE_VER0, e_host_key, 0, 0),
 	CMD(C_HK_INFO, "HOST_KEY_INFO", MPCSIGN_IOC_HOST_KEY_INFO, mpcsign_host_key, MPCSIGN_HOST_KEY_SIZE_VER0, e_host_key, 1, 0),
-	CMD(C_HK_DELETE, "HOST_KEY_DELETE", MPCSIGN_IOC_HOST_KEY_DELETE, mpcsign_host_key, MPCSIGN_HOST_KEY_SIZE_VER0, e_host_key, 0, 0),
+	CMD(C_HK_DELETE, "HOST_KEY_DELETE", MPCSIGN_IOC_HOST_KEY_DELETE, mpcsign_host_key, MPCSIGN_HOST_KEY_SIZE_VER0, e_host_key, 0, 1),
 	CMD(C_HK_LIST, "HOST_KEY_LIST", MPCSIGN_IOC_HOST_KEY_LIST, mpcsign_host_key_list, MPCSIGN_HOST_KEY_LIST_SIZE_VER0, e_hk_list, 1, 0),
 	CMD(C_HK_SIGN, "HOST_KEY_SIGN", MPCSIGN_IOC_HOST_KEY_SIGN, mpcsign_host_key_sign, MPCSIGN_HOST_KEY_SIGN_SIZE_VER0, e_hk_sign, 0, 0),
 	CMD(C_HK_LOOKUP, "HOST_KEY_LOOKUP", MPCSIGN_IOC_HOST_KEY_LOOKUP, mpcsign_host_key_lookup, MPCSIGN_HOST_KEY_LOOKUP_SIZE_VER0, e_hk_lookup, 1, 0),
@@ -1372,13 +1372,7 @@ retry3:
 		a.pubshares_len = n * 33;
 		e = call_mut(C_FINALIZE, &a, m, &expect);
 		bufs_check("DKG_FINALIZE");
-		if (e && a.key && m != M_RO && m != M_NULL && m != M_UNMAPPED && m != M_PARTIAL) {
-			/* failed, but the struct names the key it made: not lost */
-			printf("# note: DKG_FINALIZE returned %s and made key %u (told)\n",
-			       fz_errname(e), a.key);
-			gr->g.handle[i] = a.key;
-		}
-		keys_probe("DKG_FINALIZE", e, a.key);
+		keys_probe("DKG_FINALIZE", e, e ? 0 : a.key);
 		if (e && m != M_NONE && tries++ == 0 && (e == EINVAL || e == E2BIG || e == EBADF)) {
 			m = M_NONE;	/* refused before the certificate: the session waits */
 			goto retry3;
@@ -1451,11 +1445,7 @@ static void op_recover(void)
 	a.pubshares_len = gr->g.n * 33;
 	e = call_mut(C_RECOVER, &a, m, &expect);
 	bufs_check("RECOVER");
-	if (e && a.key && m != M_RO && m != M_NULL && m != M_UNMAPPED && m != M_PARTIAL) {
-		printf("# note: RECOVER returned %s and made key %u (told)\n", fz_errname(e), a.key);
-		gr->g.handle[i] = a.key;
-	}
-	keys_probe("RECOVER", e, a.key);
+	keys_probe("RECOVER", e, e ? 0 : a.key);
 	if (!e) {
 		gr->g.handle[i] = a.key;
 		if (a.key > R->key_hwm)
