@@ -4,6 +4,8 @@
 #
 #   make            module (against Debian's VM kernel headers) + userspace + tests
 #   make check      every test: userspace unit tests, constant-time test, VM kselftests
+#                   on Debian's kernel and on the debug kernel (DEBUG_KERNEL=0: Debian's only)
+#   make vm-tests-debug   the VM kselftests on the debug kernel (built once, cached)
 #   make demo       boot the VM, load the module, show what it does
 #   make bench      core benchmarks against libsecp256k1
 #
@@ -77,7 +79,7 @@ KSFT_DIR := $(O)/ksft-harness
 .SECONDARY:	# keep the sanitizer objects between builds
 
 .PHONY: all deps module userspace tests check unit-tests ct-tests vm-tests demo bench clean fuzz-kernel \
-	module-w1 install
+	module-w1 install debug-kernel module-debug vm-tests-debug
 
 all: deps-quiet
 	@$(MAKE) --no-print-directory module userspace tests
@@ -99,6 +101,25 @@ module: deps-quiet
 	@tests/scripts/module-tree.sh $(CURDIR) $(MOD_DIR)
 	$(MAKE) -C $(KDIR) M=$(MOD_DIR) O= W=1 modules
 module-w1: module
+
+# --- the debug kernel (KASAN, kmemleak, lockdep, UBSAN, ...) and the module for it ---
+# tests/scripts/debug-kernel.sh builds Debian's linux-source-6.1 with
+# tests/vm/debug-kernel.config once into ${MPC_CACHE_DIR:-/var/cache/mpcsign}/debug-kernel/<key>/;
+# the module is built against that tree into $(O)/kmod-debug/.  `make check` runs
+# the kselftests on it too; DEBUG_KERNEL=0 leaves it out.
+DEBUG_KERNEL ?= 1
+DEBUG_KDIR = $(shell tests/scripts/debug-kernel.sh dir)
+DEBUG_MOD_DIR = $(abspath $(O))/kmod-debug
+DEBUG_KO = $(DEBUG_MOD_DIR)/mpcsign.ko
+debug-kernel: deps-quiet
+	@tests/scripts/debug-kernel.sh build >/dev/null
+module-debug: debug-kernel
+	@tests/scripts/module-tree.sh $(CURDIR) $(DEBUG_MOD_DIR)
+	$(MAKE) -C $(DEBUG_KDIR) M=$(DEBUG_MOD_DIR) O= W=1 modules
+	@r=$$(tests/scripts/debug-kernel.sh release); v=$$(modinfo -F vermagic $(DEBUG_KO)); \
+	case "$$v" in "$$r "*) ;; *) echo "$(DEBUG_KO): vermagic '$$v' is not the debug kernel's $$r" >&2; exit 1 ;; esac
+vm-tests-debug: deps-quiet module-debug $(KSFT_BINS)
+	tests/vm/run-vm.sh --mode test --kernel $$(tests/scripts/debug-kernel.sh image) --debug --out $(O) --ko $(DEBUG_KO)
 
 # --- userspace core (same code as the module) -----------------------------------
 $(O)/core/%.o: kmod/core/%.c $(CORE_HDRS)
@@ -201,8 +222,8 @@ fuzz-kernel: deps-quiet module $(FUZZ_KSFT_BINS)
 		--append "MPC_FUZZ_SECS=$$(( $(DURATION) / 3 ))$(if $(SEED), MPC_FUZZ_SEED=$(SEED))"
 
 check: deps-quiet
-	@$(MAKE) --no-print-directory module userspace tests
-	tests/run-tests.sh all $(O) $(KVER) $(MODULE_KO)
+	@$(MAKE) --no-print-directory module userspace tests $(if $(filter 1,$(DEBUG_KERNEL)),module-debug)
+	tests/run-tests.sh all $(O) $(KVER) $(MODULE_KO) $(if $(filter 1,$(DEBUG_KERNEL)),$(DEBUG_KO))
 
 # three party VMs (module + mpcsignd each) and this host as the coordinator (tests/vm/demo3.sh)
 demo: deps-quiet

@@ -1,12 +1,15 @@
 #!/bin/bash
 # Run mpcsign's tests and print the summary line "N passed, N failed".
 #   tests/run-tests.sh unit BUILD_DIR            userspace unit + sanitizer + constant-time
-#   tests/run-tests.sh all BUILD_DIR KVER        the above + the VM kselftests
+#   tests/run-tests.sh all BUILD_DIR KVER [KO [DEBUG_KO]]
+#                                                the above + the VM kselftests (Debian's
+#                                                kernel; with DEBUG_KO also the debug kernel
+#                                                of tests/scripts/debug-kernel.sh)
 # Every "ok ..." line counts as a pass and every "not ok ..." line as a
 # failure; a program that exits non-zero without printing "not ok" counts
 # as one failure.
 set -uo pipefail
-what=${1:-all} out=${2:-build} kver=${3:-} ko=${4:-}
+what=${1:-all} out=${2:-build} kver=${3:-} ko=${4:-} debug_ko=${5:-}
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 pass=0 fail=0
@@ -64,6 +67,11 @@ if [ -x tests/ct/run-ct.sh ]; then
 fi
 if [ "$what" = all ]; then
 	run vm-kselftest tests/vm/run-vm.sh --mode test --kver "$kver" --out "$out" ${ko:+--ko "$ko"}
+	if [ -n "$debug_ko" ]; then
+		# the same kselftests on the debug kernel (KASAN, kmemleak, lockdep, UBSAN, ...)
+		run vm-kselftest-debug tests/vm/run-vm.sh --mode test --debug \
+			--kernel "$(tests/scripts/debug-kernel.sh image)" --out "$out" --ko "$debug_ko"
+	fi
 fi
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -12,6 +12,7 @@
 #
 # The tree lives outside the checkout, in
 #   ${MPC_CACHE_DIR:-/var/cache/mpcsign}/debug-kernel/<key>/
+# (~/.cache/mpcsign/debug-kernel/<key>/ for a user who cannot write /var/cache).
 # <key> is a hash of the fragment, the linux-source-6.1 package version and the
 # compiler version: the same inputs reuse the built tree (also across clones
 # and O= directories), new inputs build a new one.  The build is incremental:
@@ -26,7 +27,14 @@ frag=$top/tests/vm/debug-kernel.config
 tarball=${LINUX_SOURCE_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
 pkg=linux-source-6.1
 jobs=${MPC_KERNEL_JOBS:-2}
-cache=${MPC_CACHE_DIR:-/var/cache/mpcsign}/debug-kernel
+# the default cache needs root (CI); others fall back to ~/.cache
+if [ -n "${MPC_CACHE_DIR:-}" ]; then
+	cache=$MPC_CACHE_DIR/debug-kernel
+elif [ -w /var/cache/mpcsign ] || { [ ! -e /var/cache/mpcsign ] && [ -w /var/cache ]; }; then
+	cache=/var/cache/mpcsign/debug-kernel
+else
+	cache=${XDG_CACHE_HOME:-$HOME/.cache}/mpcsign/debug-kernel
+fi
 
 die() { echo "debug-kernel: $*" >&2; exit 1; }
 

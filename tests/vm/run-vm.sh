@@ -4,16 +4,24 @@
 # (--mode demo).  Exits non-zero on any failure, printing the guest console.
 #
 #   tests/vm/run-vm.sh --mode test|demo|bench --kver VERSION --out BUILD_DIR [--ko MODULE]
-#                      [--append "KEY=VALUE ..."] [--msg MSG]
+#                      [--append "KEY=VALUE ..."] [--msg MSG] [--kernel BZIMAGE [--debug]]
 # --append adds kernel command line words; KEY=VALUE words that the kernel
 # does not know reach /init as environment variables (MPCMODE works so).
+# --kernel boots BZIMAGE instead of /boot/vmlinuz-VERSION (VERSION is then
+# read from the image unless --kver is given).  --debug says it is the debug
+# kernel (tests/scripts/debug-kernel.sh): more memory and time, panic on any
+# warning or KASAN report, warnings on the console, and /init checks that
+# kmemleak, lockdep and KASAN are active and runs kmemleak scans.
+# MPC_VM_TIMEOUT (seconds) and MPC_VM_MEM (MiB) override the defaults.
 set -euo pipefail
 
-mode=test kver= out=build ko= append= msg="hello from mpcsign" timeout_s=${MPC_VM_TIMEOUT:-600}
+mode=test kver= out=build ko= append= msg="hello from mpcsign" kernel= debug=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--mode) mode=$2; shift 2 ;;
 	--kver) kver=$2; shift 2 ;;
+	--kernel) kernel=$2; shift 2 ;;
+	--debug) debug=1; shift ;;
 	--out) out=$2; shift 2 ;;
 	--msg) msg=$2; shift 2 ;;
 	--ko) ko=$2; shift 2 ;;
@@ -22,9 +30,35 @@ while [ $# -gt 0 ]; do
 	esac
 done
 top=$(cd "$(dirname "$0")/../.." && pwd)
-[ -n "$kver" ] || kver=$("$top/tests/scripts/kver.sh")
-vmlinuz=/boot/vmlinuz-$kver
-[ -r "$vmlinuz" ] || { echo "run-vm: $vmlinuz not found" >&2; exit 1; }
+# the release string of an x86 bzImage (boot protocol: kernel_version at 0x20e)
+image_release() {
+	local off
+	off=$(od -An -tu2 -j 526 -N 2 "$1" | tr -d ' ')
+	[ -n "$off" ] && [ "$off" != 0 ] || return 1
+	dd if="$1" bs=1 skip=$((off + 512)) count=128 status=none | tr '\0' '\n' | head -n 1 | cut -d' ' -f1
+}
+if [ -n "$kernel" ]; then
+	vmlinuz=$kernel
+	[ -r "$vmlinuz" ] || { echo "run-vm: kernel image $vmlinuz not found" >&2; exit 1; }
+	[ -n "$kver" ] || kver=$(image_release "$vmlinuz") ||
+		{ echo "run-vm: no release string in $vmlinuz (not a bzImage?)" >&2; exit 1; }
+else
+	[ -n "$kver" ] || kver=$("$top/tests/scripts/kver.sh")
+	vmlinuz=/boot/vmlinuz-$kver
+	[ -r "$vmlinuz" ] || { echo "run-vm: $vmlinuz not found" >&2; exit 1; }
+fi
+if [ "$debug" = 1 ]; then
+	# KASAN's shadow, kmemleak and lockdep need memory; everything runs slower
+	timeout_s=${MPC_VM_TIMEOUT:-2400} mem=${MPC_VM_MEM:-2048}
+	# a warning, KASAN or UBSAN report panics (oops=panic, the hung-task and
+	# lockup panics are in the config); loglevel 5 puts lockdep's and the
+	# other warnings on the console before the panic; MPC_DEBUG_KERNEL=1
+	# tells /init to check kmemleak, lockdep and KASAN
+	kargs="loglevel=5 panic_on_warn=1 kasan.fault=panic MPC_DEBUG_KERNEL=1"
+else
+	timeout_s=${MPC_VM_TIMEOUT:-600} mem=${MPC_VM_MEM:-1024}
+	kargs="quiet loglevel=4"
+fi
 [ -n "$ko" ] || ko=$top/$out/kmod-$kver/mpcsign.ko
 [ -r "$ko" ] || { echo "run-vm: $ko not built (make module)" >&2; exit 1; }
 modinfo -F vermagic "$ko" | grep -q "^$kver " || {
@@ -77,25 +111,33 @@ done
 log=$work/console.log
 start=$(date +%s.%N)
 set +e
-timeout --foreground -k 10 "$timeout_s" qemu-system-x86_64 -accel tcg -cpu max -m 1024 -smp 1 \
+timeout --foreground -k 10 "$timeout_s" qemu-system-x86_64 -accel tcg -cpu max -m "$mem" -smp 1 \
 	-display none -monitor none -serial "file:$log" -no-reboot \
 	-kernel "$vmlinuz" -initrd "$work/initrd.gz" \
-	-append "console=ttyS0 quiet loglevel=4 panic=-1 oops=panic MPCMODE=$mode $append" </dev/null
+	-append "console=ttyS0 $kargs panic=-1 oops=panic MPCMODE=$mode $append" </dev/null
 qrc=$?
 set -e
 end=$(date +%s.%N)
 secs=$(awk -v a="$start" -v b="$end" 'BEGIN{printf "%.1f", b-a}')
 tr -d '\r' <"$log" >"$work/console.txt"
 if ! grep -q "^MPCSIGN-VM-DONE rc=" "$work/console.txt"; then
-	echo "run-vm: the guest did not finish (qemu rc=$qrc, ${secs}s); console:" >&2
+	echo "run-vm: the guest did not finish (qemu rc=$qrc, ${secs}s, $vmlinuz); console:" >&2
 	cat "$work/console.txt" >&2
+	# a panic (a report with panic_on_warn, a hung task, an oops) ends the guest:
+	# say so on stdout too, with the report that caused it
+	if grep -q "Kernel panic - not syncing" "$work/console.txt"; then
+		echo "not ok - vm: kernel panic: $(grep -m1 -o 'Kernel panic - not syncing.*' "$work/console.txt")"
+		grep -m1 -B80 "Kernel panic - not syncing" "$work/console.txt" |
+			grep -m1 -A80 -E "=====|------------\[ cut here|BUG:|WARNING:|UBSAN:|INFO: task|watchdog:|Oops|general protection" |
+			sed 's/^/# /'
+	fi
 	echo "not ok - vm: guest finished"
 	exit 1
 fi
 vrc=$(sed -n 's/^MPCSIGN-VM-DONE rc=//p' "$work/console.txt")
 # the guest's own output (drop kernel messages that went to the console)
 grep -v -e '^\[ *[0-9]*\.[0-9]*\]' -e '^MPCSIGN-VM-DONE' "$work/console.txt"
-echo "# VM boot-to-result: ${secs}s (qemu -accel tcg)"
+echo "# VM boot-to-result: ${secs}s (qemu -accel tcg, $kver$([ "$debug" = 1 ] && echo ', debug kernel'))"
 if [ "$vrc" != 0 ] || grep -q "^not ok" "$work/console.txt"; then
 	echo "run-vm: failures in the guest; full console:" >&2
 	cat "$work/console.txt" >&2
