@@ -357,6 +357,28 @@ static void bufs_reset(void)
 	nbufs = 0;
 }
 
+/* an inner buffer of a valid call made bad: the call must give EFAULT */
+static int g_inner_bad;
+/* a retry of a flow's call after a mutation: the plain call, nothing bad */
+static int g_retry;
+/* what call_mut expected of the last call (-1: the plain result) */
+static int g_last_expect;
+
+static uint64_t ibuf(int m, int out, int good, const void *data, size_t len)
+{
+	static const int bad_in[] = { B_NULL, B_UNMAPPED, B_KERNEL, B_SHORT };
+	static const int bad_out[] = { B_NULL, B_UNMAPPED, B_KERNEL, B_SHORT, B_RO };
+	int k;
+
+	if (m != 0 /* M_NONE */ || g_retry || g_inner_bad || !len || !fz_chance(&R->rng, 8))
+		return mkbuf(good, data, len);
+	k = out ? bad_out[fz_below(&R->rng, 5)] : bad_in[fz_below(&R->rng, 4)];
+	if (k == B_SHORT && len < 2)
+		k = B_UNMAPPED;
+	g_inner_bad = 1;
+	return mkbuf(k, data, len);
+}
+
 /* data of inner buffer i (for outputs) */
 static uint8_t *buf_data(uint64_t ptr)
 {
@@ -873,6 +895,11 @@ static int call_mut(int c, void *st, int m, int *expect)
 	/* imports check the capability first */
 	if (!R->root && (c == C_KEY_IMPORT || c == C_HK_IMPORT) && *expect != EBADF)
 		*expect = EPERM;
+	if (g_inner_bad) {	/* an inner buffer of an otherwise valid call */
+		g_inner_bad = 0;
+		if (*expect == -1)
+			*expect = -3;
+	}
 	{
 		int e = call(c, req, fd, buf, len, place);
 
@@ -881,6 +908,11 @@ static int call_mut(int c, void *st, int m, int *expect)
 		if (*expect >= 0 && e != *expect)
 			fz_fail("%s with mutation %s: %s, %s expected", cmds[c].name, mut_name[m],
 				fz_errname(e), fz_errname(*expect));
+		if (*expect == -3 && e != EFAULT && e != ENOSPC && e != EDQUOT && e != EPERM)
+			fz_fail("%s with a bad inner buffer: %s, EFAULT expected", cmds[c].name,
+				fz_errname(e));
+		g_last_expect = *expect;
+		g_retry = 0;
 		return e;
 	}
 }
@@ -917,7 +949,7 @@ static int import_share(struct fz_group *g, uint32_t i, int m)
 	if (m == M_NONE && fz_chance(&R->rng, 4))
 		bk = fz_chance(&R->rng, 2) ? B_PAGEEND : B_MISALIGN;
 	bufs_reset();
-	ki.pubshares = mkbuf(bk, pubs, (size_t)g->n * 33);
+	ki.pubshares = ibuf(m, 0, bk, pubs, (size_t)g->n * 33);
 	ki.pubshares_len = g->n * 33;
 	memcpy(ki.secshare, g->sec[i], 32);
 	memcpy(ki.thresh_pk, g->thresh_pk, 33);
@@ -943,8 +975,11 @@ static void op_import(void)
 	for (i = 0; i < n; i++) {
 		int m = pick_mut(), e = import_share(&gr->g, i, m);
 
-		if (e && e != EPERM && m != M_NONE)
+		if (e && e != EPERM && g_last_expect != -1) {
+			g_retry = 1;
 			e = import_share(&gr->g, i, M_NONE);
+			g_retry = 0;
+		}
 		if (e && e != ENOSPC && e != EPERM)
 			fz_fail("KEY_IMPORT of a dealt share (%u of %u-of-%u): %s", i, t, n,
 				fz_errname(e));
@@ -966,12 +1001,13 @@ static int nonce_gen(uint32_t key, uint8_t pubnonce[66], uint32_t *handle,
 	bufs_reset();
 	if (fz_chance(&R->rng, 2)) {
 		ng.flags |= MPCSIGN_NONCE_F_MSG;
-		ng.msg = mkbuf(fz_chance(&R->rng, 3) ? B_PAGEEND : B_NORMAL, rd->msg, rd->s.msg_len);
+		ng.msg = ibuf(m, 0, fz_chance(&R->rng, 3) ? B_PAGEEND : B_NORMAL, rd->msg,
+			      rd->s.msg_len);
 		ng.msg_len = rd->s.msg_len;
 	}
 	if (fz_chance(&R->rng, 3)) {
 		ng.flags |= MPCSIGN_NONCE_F_EXTRA_IN;
-		ng.extra_in = mkbuf(B_MISALIGN, rd->msg, 7);
+		ng.extra_in = ibuf(m, 0, B_MISALIGN, rd->msg, 7);
 		ng.extra_in_len = 7;
 	}
 	if (fz_chance(&R->rng, 3)) {
@@ -1072,10 +1108,10 @@ again:
 		fz_round_sign_struct(&rd, i, &sg);
 		bufs_reset();
 		if (m == M_NONE && fz_chance(&R->rng, 3)) {	/* inner buffers elsewhere */
-			sg.ids = mkbuf(B_PAGEEND, rd.ids, rd.u * 4);
-			sg.pubshares = mkbuf(B_MISALIGN, rd.pubshares, rd.u * 33);
-			sg.msg = mkbuf(B_PAGEEND, rd.msg, rd.s.msg_len);
-			sg.tweaks = mkbuf(B_RO, rd.tweaks, rd.s.num_tweaks * 32);
+			sg.ids = ibuf(m, 0, B_PAGEEND, rd.ids, rd.u * 4);
+			sg.pubshares = ibuf(m, 0, B_MISALIGN, rd.pubshares, rd.u * 33);
+			sg.msg = ibuf(m, 0, B_PAGEEND, rd.msg, rd.s.msg_len);
+			sg.tweaks = ibuf(m, 0, B_RO, rd.tweaks, rd.s.num_tweaks * 32);
 		}
 		e = call_mut(C_SIGN, &sg, m, &expect);
 		bufs_check("SIGN");
@@ -1274,25 +1310,26 @@ static void op_dkg(void)
 
 		pmsg1[i] = malloc(cap);
 retry1:
+		g_retry = tries;
 		memset(&a, 0, sizeof(a));
 		set_size(&a, sizeof(a));
 		a.host_key = R->hk[slot[i]].handle;
 		a.t = t;
 		a.n = n;
 		bufs_reset();
-		a.hostpubkeys = mkbuf(m == M_NONE && fz_chance(&R->rng, 3) ? B_PAGEEND : B_NORMAL,
-				      hpk, n * 33);
-		a.pmsg1 = mkbuf(m == M_NONE && fz_chance(&R->rng, 3) ? B_PAGEEND : B_NORMAL,
-				NULL, cap);
+		a.hostpubkeys = ibuf(m, 0, m == M_NONE && fz_chance(&R->rng, 3) ? B_PAGEEND :
+				     B_NORMAL, hpk, n * 33);
+		a.pmsg1 = ibuf(m, 1, m == M_NONE && fz_chance(&R->rng, 3) ? B_PAGEEND : B_NORMAL,
+			       NULL, cap);
 		a.pmsg1_len = (uint32_t)cap;
 		e = call_mut(C_STEP1, &a, m, &expect);
 		bufs_check("DKG_STEP1");
-		if (e && m != M_NONE && tries++ == 0) {
+		if (e && g_last_expect != -1 && tries++ == 0) {
 			m = M_NONE;
 			goto retry1;
 		}
 		if (e) {
-			if (e != EDQUOT && e != ENOSPC)
+			if (e != EDQUOT && e != ENOSPC && g_last_expect == -1)
 				fz_fail("DKG_STEP1 (participant %u): %s", i, fz_errname(e));
 			goto out;
 		}
@@ -1310,16 +1347,17 @@ retry1:
 		int m = pick_mut(), tries = 0;
 
 retry2:
+		g_retry = tries;
 		memset(&a, 0, sizeof(a));
 		set_size(&a, sizeof(a));
 		a.session = session[i];
 		bufs_reset();
-		a.cmsg1 = mkbuf(m == M_NONE && fz_chance(&R->rng, 2) ? B_RO : B_NORMAL, cmsg1,
-				cmsg1_len);
+		a.cmsg1 = ibuf(m, 0, m == M_NONE && fz_chance(&R->rng, 2) ? B_RO : B_NORMAL, cmsg1,
+			       cmsg1_len);
 		a.cmsg1_len = (uint32_t)cmsg1_len;
 		e = call_mut(C_STEP2, &a, m, &expect);
 		bufs_check("DKG_STEP2");
-		if (e && m != M_NONE && tries++ == 0 && e != EFAULT) {
+		if (e && g_last_expect != -1 && tries++ == 0 && e != EFAULT) {
 			m = M_NONE;
 			goto retry2;
 		}
@@ -1358,27 +1396,31 @@ retry2:
 		int m = pick_mut(), tries = 0;
 
 retry3:
+		g_retry = tries;
 		memset(&a, 0, sizeof(a));
 		set_size(&a, sizeof(a));
 		a.session = session[i];
 		bufs_reset();
-		a.cmsg2 = mkbuf(B_NORMAL, cmsg2, cmsg2_len);
+		a.cmsg2 = ibuf(m, 0, B_NORMAL, cmsg2, cmsg2_len);
 		a.cmsg2_len = (uint32_t)cmsg2_len;
-		a.recovery_data = mkbuf(m == M_NONE && fz_chance(&R->rng, 3) ? B_PAGEEND : B_NORMAL,
-					NULL, rd_len);
+		a.recovery_data = ibuf(m, 1, m == M_NONE && fz_chance(&R->rng, 3) ? B_PAGEEND :
+				       B_NORMAL, NULL, rd_len);
 		a.recovery_data_len = (uint32_t)rd_len;
-		a.pubshares = mkbuf(m == M_NONE && fz_chance(&R->rng, 3) ? B_PAGEEND : B_MISALIGN,
-				    NULL, n * 33);
+		a.pubshares = ibuf(m, 1, m == M_NONE && fz_chance(&R->rng, 3) ? B_PAGEEND :
+				   B_MISALIGN, NULL, n * 33);
 		a.pubshares_len = n * 33;
 		e = call_mut(C_FINALIZE, &a, m, &expect);
 		bufs_check("DKG_FINALIZE");
 		keys_probe("DKG_FINALIZE", e, e ? 0 : a.key);
-		if (e && m != M_NONE && tries++ == 0 && (e == EINVAL || e == E2BIG || e == EBADF)) {
-			m = M_NONE;	/* refused before the certificate: the session waits */
+		if (e && g_last_expect != -1 && tries++ == 0 &&
+		    (e == EINVAL || e == E2BIG || e == EBADF || (e == EFAULT && m != M_RO))) {
+			/* refused before the certificate: the session waits (an output
+			 * buffer's EFAULT comes after it: then the session is gone, ENOENT) */
+			m = M_NONE;
 			goto retry3;
 		}
 		if (e) {
-			if (expect == -1 && e != ENOSPC && e != EDQUOT)
+			if (expect == -1 && e != ENOSPC && e != EDQUOT && !(tries && e == ENOENT))
 				fz_fail("DKG_FINALIZE (participant %u): %s", i, fz_errname(e));
 			session[i] = 0;
 			continue;
@@ -1438,10 +1480,9 @@ static void op_recover(void)
 	set_size(&a, sizeof(a));
 	a.host_key = gr->hk[i];
 	bufs_reset();
-	a.recovery_data = mkbuf(fz_chance(&R->rng, 2) ? B_RO : B_PAGEEND, gr->rd, gr->rd_len);
+	a.recovery_data = ibuf(m, 0, fz_chance(&R->rng, 2) ? B_RO : B_PAGEEND, gr->rd, gr->rd_len);
 	a.recovery_data_len = (uint32_t)gr->rd_len;
-	a.pubshares = mkbuf(m == M_NONE && fz_chance(&R->rng, 4) ? B_SHORT : B_PAGEEND, NULL,
-			    gr->g.n * 33);
+	a.pubshares = ibuf(m, 1, B_PAGEEND, NULL, gr->g.n * 33);
 	a.pubshares_len = gr->g.n * 33;
 	e = call_mut(C_RECOVER, &a, m, &expect);
 	bufs_check("RECOVER");
@@ -1453,7 +1494,7 @@ static void op_recover(void)
 		if (a.my_id != i || memcmp(a.thresh_pk, gr->g.thresh_pk, 33) ||
 		    memcmp(buf_data(a.pubshares), gr->g.pub, gr->g.n * 33))
 			fz_fail("RECOVER: output differs from the DKG's");
-	} else if (expect == -1 && bufs[1].kind != B_SHORT && e != ENOSPC && e != EDQUOT) {
+	} else if (expect == -1 && e != ENOSPC && e != EDQUOT) {
 		fz_fail("RECOVER (participant %u): %s", i, fz_errname(e));
 	}
 	grp_gc();
@@ -1480,11 +1521,12 @@ static void op_ack(void)
 		int m = pick_mut(), tries = 0;
 
 retry:
+		g_retry = tries;
 		memset(&a, 0, sizeof(a));
 		set_size(&a, fz_chance(&R->rng, 2) ? MPCSIGN_RECOVERY_ACK_SIZE_VER0 : sizeof(a));
 		a.host_key = gr->hk[i];
 		bufs_reset();
-		a.recovery_data = mkbuf(B_NORMAL, gr->rd, gr->rd_len);
+		a.recovery_data = ibuf(m, 0, B_NORMAL, gr->rd, gr->rd_len);
 		a.recovery_data_len = (uint32_t)gr->rd_len;
 		e = call_mut(C_ACK, &a, m, &expect);
 		bufs_check("RECOVERY_ACK_SIGN");
@@ -1590,7 +1632,12 @@ static void drain_nonces(void)
 		bufs_reset();
 		sg.ids = mkbuf(B_NORMAL, &id, 4);
 		sg.pubshares = mkbuf(B_NORMAL, NULL, 33);	/* not a point */
-		e = call_mut(C_SIGN, &sg, M_NONE, &expect);
+		{
+			struct mpcsign_sign again = sg;
+
+			e = call_mut(C_SIGN, &sg, M_NONE, &expect);
+			sg = again;
+		}
 		bufs_check("SIGN");
 		if (!e)
 			fz_fail("SIGN with an invalid public share succeeded");
