@@ -130,7 +130,7 @@ static void net_event(void *arg, const struct mpcsign_coord_event *ev)
 		if (ev->party == MPCSIGN_COORD_NOBODY)
 			fprintf(stderr, "mpcsign %s: %s\n", cli_cmd, ev->text ? ev->text : "failed");
 		else
-			fprintf(stderr, "mpcsign %s: party %zu (%s) blamed: %s\n", cli_cmd, ev->party,
+			fprintf(stderr, "mpcsign %s: party %zu (%s) set aside: %s\n", cli_cmd, ev->party,
 				hex, ev->text ? ev->text : "");
 		break;
 	case MPCSIGN_COORD_EV_FINGERPRINT:
