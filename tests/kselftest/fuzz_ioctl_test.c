@@ -357,7 +357,11 @@ static void bufs_reset(void)
 	nbufs = 0;
 }
 
-/* an inner buffer of a valid call made bad: the call must give EFAULT */
+/*
+ * An inner buffer of a valid call made bad: the call must give EFAULT.
+ * out: 1 = an output buffer (read-only is bad too), 2 = NULL means
+ * something else there (KEY_INFO: not wanted; HOST_KEY_LIST: EINVAL).
+ */
 static int g_inner_bad;
 /* a retry of a flow's call after a mutation: the plain call, nothing bad */
 static int g_retry;
@@ -372,8 +376,8 @@ static uint64_t ibuf(int m, int out, int good, const void *data, size_t len)
 
 	if (m != 0 /* M_NONE */ || g_retry || g_inner_bad || !len || !fz_chance(&R->rng, 8))
 		return mkbuf(good, data, len);
-	k = out ? bad_out[fz_below(&R->rng, 5)] : bad_in[fz_below(&R->rng, 4)];
-	if (k == B_SHORT && len < 2)
+	k = out & 1 ? bad_out[fz_below(&R->rng, 5)] : bad_in[fz_below(&R->rng, 4)];
+	if ((k == B_SHORT && len < 2) || (k == B_NULL && (out & 2)))
 		k = B_UNMAPPED;
 	g_inner_bad = 1;
 	return mkbuf(k, data, len);
@@ -1611,6 +1615,113 @@ static void op_lookup(void)
 	}
 }
 
+/* the read-only commands on our objects: results against the model */
+static void op_info(void)
+{
+	int e, expect, m = pick_mut();
+
+	switch (fz_below(&R->rng, 4)) {
+	case 0: {	/* KEY_INFO with a public shares buffer, maybe too small */
+		struct mpcsign_key_info ki;
+		struct grp *gr = NULL;
+		uint32_t id = 0, cap;
+
+		for (int k = 0; k < MAXG && !gr; k++) {
+			struct grp *g = &R->grp[(k + fz_below(&R->rng, MAXG)) % MAXG];
+
+			for (id = 0; g->used && id < g->g.n && !gr; id++)
+				if (g->g.handle[id])
+					gr = g;
+		}
+		if (!gr)
+			return;
+		id--;
+		cap = gr->g.n * 33 - (fz_chance(&R->rng, 4) ? 1 + fz_below(&R->rng, 33) : 0);
+		memset(&ki, 0, sizeof(ki));
+		set_size(&ki, sizeof(ki));
+		ki.handle = gr->g.handle[id];
+		bufs_reset();
+		if (!fz_chance(&R->rng, 5)) {
+			ki.pubshares = ibuf(m, 3, fz_chance(&R->rng, 2) ? B_PAGEEND : B_NORMAL, NULL, cap);
+			ki.pubshares_len = cap;
+		}
+		e = call_mut(C_KEY_INFO, &ki, m, &expect);
+		bufs_check("KEY_INFO");
+		if (expect != -1 && expect != -3)
+			return;
+		if (e == 0 || e == ENOSPC) {
+			if (e == ENOSPC && cap >= gr->g.n * 33)
+				fz_fail("KEY_INFO: ENOSPC with room for %u bytes", cap);
+			if (ki.my_id != id || ki.t != gr->g.t || ki.n != gr->g.n ||
+			    ki.owner_uid != (R->root ? 0u : 65534u) ||
+			    ki.nonces != (uint32_t)outstanding_of(ki.handle) ||
+			    ki.pubshares_len != gr->g.n * 33 ||
+			    memcmp(ki.thresh_pk, gr->g.thresh_pk, 33))
+				fz_fail("KEY_INFO of key %u differs from what it was made of", ki.handle);
+			if (e == 0 && ki.pubshares &&
+			    memcmp(buf_data(ki.pubshares), gr->g.pub, gr->g.n * 33))
+				fz_fail("KEY_INFO: public shares differ");
+		} else if (expect == -1) {
+			fz_fail("KEY_INFO of our key %u: %s", ki.handle, fz_errname(e));
+		}
+		return;
+	}
+	case 1: {
+		struct mpcsign_host_key hk;
+		int k;
+
+		if (!R->nhk)
+			return;
+		k = fz_below(&R->rng, R->nhk);
+		memset(&hk, 0, sizeof(hk));
+		set_size(&hk, sizeof(hk));
+		hk.handle = R->hk[k].handle;
+		e = call_mut(C_HK_INFO, &hk, m, &expect);
+		if (expect == -1 && (e || memcmp(hk.hostpubkey, R->hk[k].pub, 33) ||
+				     hk.owner_uid != (R->root ? 0u : 65534u)))
+			fz_fail("HOST_KEY_INFO of our host key: %s", fz_errname(e));
+		return;
+	}
+	case 2: {	/* HOST_KEY_LIST into a guarded buffer of max entries */
+		struct mpcsign_host_key_list kl;
+		uint32_t max = fz_below(&R->rng, R->nhk + 3), *hs;
+
+		memset(&kl, 0, sizeof(kl));
+		set_size(&kl, sizeof(kl));
+		bufs_reset();
+		kl.max = max;
+		/* a bad buffer is only written (and faults) if we hold max host keys */
+		kl.handles = max ? ibuf(max <= (uint32_t)R->nhk ? m : -1, 3, B_PAGEEND, NULL,
+					max * 4) : 0;
+		e = call_mut(C_HK_LIST, &kl, m, &expect);
+		bufs_check("HOST_KEY_LIST");
+		if (expect != -1)
+			return;
+		if (e) {
+			fz_fail("HOST_KEY_LIST: %s", fz_errname(e));
+			return;
+		}
+		hs = (uint32_t *)buf_data(kl.handles);
+		for (uint32_t i = 0; i < max && i < kl.count; i++)
+			if (!hk_known(hs[i]))
+				fz_fail("HOST_KEY_LIST gave handle %u, not ours", hs[i]);
+		if (kl.count < (uint32_t)R->nhk)
+			fz_fail("HOST_KEY_LIST: count %u, we hold %d", kl.count, R->nhk);
+		return;
+	}
+	default: {
+		struct mpcsign_info in;
+
+		memset(&in, 0, sizeof(in));
+		set_size(&in, sizeof(in));
+		e = call_mut(C_GET_INFO, &in, m, &expect);
+		if (expect == -1 && (e || in.abi_version != MPCSIGN_ABI_VERSION ||
+				     in.size != sizeof(in)))
+			fz_fail("GET_INFO: %s", fz_errname(e));
+	}
+	}
+}
+
 /* Consume outstanding nonces that no round will use (a bad SIGN) */
 static void drain_nonces(void)
 {
@@ -1914,7 +2025,7 @@ static void run_loop(double secs, uint32_t census_from)
 	double end = fz_now() + secs;
 	unsigned long n0 = R->iters;
 
-	while (fz_now() < end && (!fz_max_iters || R->iters < fz_max_iters)) {
+	while (fz_now() < end && (!fz_max_iters || R->iters - n0 < fz_max_iters)) {
 		unsigned int op = fz_below(&R->rng, 100);
 
 		R->iters++;
@@ -1942,6 +2053,8 @@ static void run_loop(double secs, uint32_t census_from)
 			op_dead_nonce();
 		else if (op < 95)
 			op_foreign();
+		else if (op < 98)
+			op_info();
 		else
 			op_garbage();
 		drain_nonces();
