@@ -49,6 +49,13 @@
 #define MPCSIGN_WIRE_MAX_TWEAKS		64
 #define MPCSIGN_WIRE_MAX_APPROVALS	16
 #define MPCSIGN_WIRE_MAX_ERRTEXT	512
+/* ERROR's blame_kind: 0 .. the last enum mpcsign_dkg_kind (DKG_INTERNAL) */
+#define MPCSIGN_WIRE_MAX_BLAME_KIND	15
+/* ERROR's sys_errno: 0 .. 4095 (Linux's MAX_ERRNO) */
+#define MPCSIGN_WIRE_MAX_ERRNO		4095
+#ifndef MPCSIGN_BLAME_NONE		/* same value as the UAPI header's */
+#define MPCSIGN_BLAME_NONE		0xffffffffu
+#endif
 
 enum mpcsign_msg_type {
 	/* connection */
@@ -130,7 +137,13 @@ struct mpcsign_link {
 };
 void mpcsign_link_init(struct mpcsign_link *l, const struct mpcsign_link_ops *ops, void *ctx,
 		       size_t max_body);
-/* Send one frame with the next seq.  0 or -errno. */
+/*
+ * Send one frame with the next seq (header and body in one write).  0 or
+ * -errno: -EINVAL unknown type, -EMSGSIZE len > MPCSIGN_FRAME_MAX_BODY,
+ * -EOVERFLOW seq exhausted, else the write callback's error.  The seq is used
+ * up even when the write fails (the connection is then unusable).
+ * timeout_ms < 0: no limit (here and in mpcsign_link_recv).
+ */
 int mpcsign_link_send(struct mpcsign_link *l, uint8_t type,
 		      const uint8_t session[MPCSIGN_SESSION_ID_LEN], const uint8_t *body,
 		      size_t len, int timeout_ms);
@@ -138,7 +151,11 @@ int mpcsign_link_send(struct mpcsign_link *l, uint8_t type,
  * Receive one frame: the header is read and checked (mpcsign_frame_hdr_parse,
  * and seq == seq_in + 1, else -EPROTO: a replayed or dropped frame) before
  * the body is allocated; *body is malloc'ed (NULL for an empty body), the
- * caller frees it.  The timeout covers the whole frame.
+ * caller frees it.  The timeout covers the whole frame: each read gets
+ * what is left of it (the read callback must bound its own partial reads by
+ * the timeout it is given).  Errors: those of mpcsign_frame_hdr_parse,
+ * -EPROTO bad seq, -ENOMEM, the read callback's (-ECONNRESET at EOF, also in
+ * the middle of a frame; -ETIMEDOUT).  After any error the link is unusable.
  */
 int mpcsign_link_recv(struct mpcsign_link *l, struct mpcsign_frame_hdr *hdr, uint8_t **body,
 		      int timeout_ms);
@@ -148,6 +165,8 @@ int mpcsign_link_recv(struct mpcsign_link *l, struct mpcsign_frame_hdr *hdr, uin
 /*
  * AUTH: the first frame each side sends after the TLS handshake.
  *   role u8 | reserved u8[3] (0) | sender_pk[33] | receiver_pk[33] | sig[64]
+ * role is COORDINATOR or PARTY, sender_pk and receiver_pk have a 0x02/0x03
+ * prefix and differ.
  * sig is a HOST_KEY_SIGN transport signature (or the key file's BIP340
  * signature over the same tagged hash) by sender_pk over
  * mpcsign_auth_digest(role, binding, sender_pk, receiver_pk), where binding is
@@ -179,6 +198,10 @@ void mpcsign_msg_auth_encode(struct mpcsign_buf *b, const struct mpcsign_msg_aut
  *        text_len u16 | text (printable ASCII, <= MPCSIGN_WIRE_MAX_ERRTEXT)
  * blame_kind is enum mpcsign_dkg_kind (DKG) or 0; blame_index a participant
  * index or MPCSIGN_BLAME_NONE (0xffffffff).
+ * The decoder refuses code 0 or > MPCSIGN_WERR_MAX, sys_errno >
+ * MPCSIGN_WIRE_MAX_ERRNO, blame_kind > MPCSIGN_WIRE_MAX_BLAME_KIND,
+ * blame_index >= MPCSIGN_WIRE_MAX_N other than MPCSIGN_BLAME_NONE; text is
+ * NULL when text_len is 0.
  */
 enum mpcsign_wire_err {
 	MPCSIGN_WERR_BAD_REQUEST = 1,	/* malformed or inconsistent request */
@@ -211,7 +234,8 @@ void mpcsign_msg_error_encode(struct mpcsign_buf *b, const struct mpcsign_msg_er
  * DKG_PROPOSE: t u32 | n u32 | expiry u64 (Unix seconds) | desc_len u16 |
  *   desc (printable ASCII) | hostpubkeys n*33
  * 1 <= t <= n <= MPCSIGN_WIRE_MAX_N; each host key a valid compressed point
- * encoding (0x02/0x03 prefix; curve membership is the kernel's check).
+ * encoding (0x02/0x03 prefix; curve membership is the kernel's check), all
+ * distinct; desc_len <= MPCSIGN_WIRE_MAX_DESC (desc NULL when 0).
  */
 struct mpcsign_msg_dkg_propose {
 	uint32_t t, n;
@@ -235,7 +259,7 @@ void mpcsign_dkg_fingerprint(uint8_t out[32], const uint8_t *propose_body, size_
  * message itself (its length is checked against n, t by the receiver);
  * DKG_PMSG2: 64 bytes. */
 
-/* DKG_FINAL: thresh_pk[33] | ack[64] (the party's recovery ack). */
+/* DKG_FINAL: thresh_pk[33] (0x02/0x03 prefix) | ack[64] (the party's recovery ack). */
 struct mpcsign_msg_dkg_final {
 	uint8_t thresh_pk[33];
 	uint8_t ack[64];
@@ -243,7 +267,8 @@ struct mpcsign_msg_dkg_final {
 int mpcsign_msg_dkg_final_decode(struct mpcsign_msg_dkg_final *m, const uint8_t *body, size_t len);
 void mpcsign_msg_dkg_final_encode(struct mpcsign_buf *b, const struct mpcsign_msg_dkg_final *m);
 
-/* DKG_ACKS: n u32 | acks n*64 | recovery_data (the rest, non-empty). */
+/* DKG_ACKS: n u32 (1..MPCSIGN_WIRE_MAX_N) | acks n*64 | recovery_data (the
+ * rest, non-empty; its length is checked against n, t by the receiver). */
 struct mpcsign_msg_dkg_acks {
 	uint32_t n;
 	const uint8_t (*acks)[64];
@@ -264,7 +289,11 @@ void mpcsign_msg_dkg_acks_encode(struct mpcsign_buf *b, const struct mpcsign_msg
  *   (approver_x[32] | sig[64])
  * 1 <= num_signers <= MPCSIGN_WIRE_MAX_N, msg_len <= MPCSIGN_WIRE_MAX_MSG,
  * num_tweaks <= MPCSIGN_WIRE_MAX_TWEAKS, num_approvals <=
- * MPCSIGN_WIRE_MAX_APPROVALS (approver keys distinct).
+ * MPCSIGN_WIRE_MAX_APPROVALS (approver keys distinct).  Also refused:
+ * thresh_pk without a 0x02/0x03 prefix, kind other than
+ * MPCSIGN_SIGN_KIND_RAW, an id >= MPCSIGN_WIRE_MAX_N (ids are participant
+ * positions 0..n-1), a tweak >= the group order.  msg, tweaks and approvals
+ * are NULL when their count is 0.
  */
 #define MPCSIGN_SIGN_KIND_RAW	0	/* raw message bytes */
 struct mpcsign_approval {
@@ -307,7 +336,8 @@ void mpcsign_sign_request_hash(uint8_t out[32], const uint8_t session[MPCSIGN_SE
 			       const uint8_t *body, size_t len);
 
 /* SIGN_NONCE: pubnonce[66]. */
-/* SIGN_AGG (round 2): request_hash[32] | aggnonce[66]. */
+/* SIGN_AGG (round 2): request_hash[32] | aggnonce[66] (each half a 0x02/0x03
+ * point encoding or 33 zero bytes, the spec's infinity). */
 struct mpcsign_msg_sign_agg {
 	uint8_t request_hash[32];
 	uint8_t aggnonce[66];
@@ -324,5 +354,7 @@ int mpcsign_msg_fixed_check(size_t len, size_t want);
  * CTL_REPLY: JSON text (UTF-8).
  */
 #define MPCSIGN_CTL_MAX_CMD	64
+/* 0 if body is a well-formed CTL_REQ command, else -EBADMSG. */
+int mpcsign_msg_ctl_req_check(const uint8_t *body, size_t len);
 
 #endif
