@@ -79,7 +79,7 @@ KSFT_DIR := $(O)/ksft-harness
 .SECONDARY:	# keep the sanitizer objects between builds
 
 .PHONY: all deps module userspace tests check unit-tests ct-tests vm-tests demo bench clean fuzz-kernel \
-	module-w1 install debug-kernel module-debug vm-tests-debug
+	module-w1 install debug-kernel module-debug canary-debug vm-tests-debug
 
 all: deps-quiet
 	@$(MAKE) --no-print-directory module userspace tests
@@ -118,8 +118,15 @@ module-debug: debug-kernel
 	$(MAKE) -C $(DEBUG_KDIR) M=$(DEBUG_MOD_DIR) O= W=1 modules
 	@r=$$(tests/scripts/debug-kernel.sh release); v=$$(modinfo -F vermagic $(DEBUG_KO)); \
 	case "$$v" in "$$r "*) ;; *) echo "$(DEBUG_KO): vermagic '$$v' is not the debug kernel's $$r" >&2; exit 1 ;; esac
-vm-tests-debug: deps-quiet module-debug $(KSFT_BINS)
+# tests/vm/canary: known bugs that the debug kernel's checks must report (tests/vm/debug-canary.sh)
+CANARY_DIR = $(abspath $(O))/canary-debug
+CANARY_KO = $(CANARY_DIR)/mpc_canary.ko
+canary-debug: debug-kernel
+	@mkdir -p $(CANARY_DIR) && cp -u tests/vm/canary/Kbuild tests/vm/canary/mpc_canary.c $(CANARY_DIR)/
+	$(MAKE) -C $(DEBUG_KDIR) M=$(CANARY_DIR) O= W=1 modules
+vm-tests-debug: deps-quiet module-debug canary-debug $(KSFT_BINS)
 	tests/vm/run-vm.sh --mode test --kernel $$(tests/scripts/debug-kernel.sh image) --debug --out $(O) --ko $(DEBUG_KO)
+	tests/vm/debug-canary.sh $(O) $(DEBUG_KO) $(CANARY_KO)
 
 # --- userspace core (same code as the module) -----------------------------------
 $(O)/core/%.o: kmod/core/%.c $(CORE_HDRS)
@@ -222,8 +229,8 @@ fuzz-kernel: deps-quiet module $(FUZZ_KSFT_BINS)
 		--append "MPC_FUZZ_SECS=$$(( $(DURATION) / 3 ))$(if $(SEED), MPC_FUZZ_SEED=$(SEED))"
 
 check: deps-quiet
-	@$(MAKE) --no-print-directory module userspace tests $(if $(filter 1,$(DEBUG_KERNEL)),module-debug)
-	tests/run-tests.sh all $(O) $(KVER) $(MODULE_KO) $(if $(filter 1,$(DEBUG_KERNEL)),$(DEBUG_KO))
+	@$(MAKE) --no-print-directory module userspace tests $(if $(filter 1,$(DEBUG_KERNEL)),module-debug canary-debug)
+	tests/run-tests.sh all $(O) $(KVER) $(MODULE_KO) $(if $(filter 1,$(DEBUG_KERNEL)),$(DEBUG_KO) $(CANARY_KO))
 
 # three party VMs (module + mpcsignd each) and this host as the coordinator (tests/vm/demo3.sh)
 demo: deps-quiet

@@ -1,15 +1,16 @@
 #!/bin/bash
 # Run mpcsign's tests and print the summary line "N passed, N failed".
 #   tests/run-tests.sh unit BUILD_DIR            userspace unit + sanitizer + constant-time
-#   tests/run-tests.sh all BUILD_DIR KVER [KO [DEBUG_KO]]
+#   tests/run-tests.sh all BUILD_DIR KVER [KO [DEBUG_KO [CANARY_KO]]]
 #                                                the above + the VM kselftests (Debian's
 #                                                kernel; with DEBUG_KO also the debug kernel
-#                                                of tests/scripts/debug-kernel.sh)
+#                                                of tests/scripts/debug-kernel.sh; with
+#                                                CANARY_KO its checks against known bugs)
 # Every "ok ..." line counts as a pass and every "not ok ..." line as a
 # failure; a program that exits non-zero without printing "not ok" counts
 # as one failure.
 set -uo pipefail
-what=${1:-all} out=${2:-build} kver=${3:-} ko=${4:-} debug_ko=${5:-}
+what=${1:-all} out=${2:-build} kver=${3:-} ko=${4:-} debug_ko=${5:-} canary_ko=${6:-}
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 pass=0 fail=0
@@ -71,6 +72,8 @@ if [ "$what" = all ]; then
 		# the same kselftests on the debug kernel (KASAN, kmemleak, lockdep, UBSAN, ...)
 		run vm-kselftest-debug tests/vm/run-vm.sh --mode test --debug \
 			--kernel "$(tests/scripts/debug-kernel.sh image)" --out "$out" --ko "$debug_ko"
+		# and that those checks catch known bugs (tests/vm/canary/)
+		[ -n "$canary_ko" ] && run debug-canary tests/vm/debug-canary.sh "$out" "$debug_ko" "$canary_ko"
 	fi
 fi
 echo "$pass passed, $fail failed"

@@ -5,6 +5,7 @@
 #
 #   tests/vm/run-vm.sh --mode test|demo|bench --kver VERSION --out BUILD_DIR [--ko MODULE]
 #                      [--append "KEY=VALUE ..."] [--msg MSG] [--kernel BZIMAGE [--debug]]
+#                      [--canary CANARY_KO]
 # --append adds kernel command line words; KEY=VALUE words that the kernel
 # does not know reach /init as environment variables (MPCMODE works so).
 # --kernel boots BZIMAGE instead of /boot/vmlinuz-VERSION (VERSION is then
@@ -12,16 +13,19 @@
 # kernel (tests/scripts/debug-kernel.sh): more memory and time, panic on any
 # warning or KASAN report, warnings on the console, and /init checks that
 # kmemleak, lockdep and KASAN are active and runs kmemleak scans.
+# --canary ships tests/vm/canary's module, which /init loads with
+# bug=$MPC_CANARY (tests/vm/debug-canary.sh).
 # MPC_VM_TIMEOUT (seconds) and MPC_VM_MEM (MiB) override the defaults.
 set -euo pipefail
 
-mode=test kver= out=build ko= append= msg="hello from mpcsign" kernel= debug=0
+mode=test kver= out=build ko= append= msg="hello from mpcsign" kernel= debug=0 canary=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--mode) mode=$2; shift 2 ;;
 	--kver) kver=$2; shift 2 ;;
 	--kernel) kernel=$2; shift 2 ;;
 	--debug) debug=1; shift ;;
+	--canary) canary=$2; shift 2 ;;
 	--out) out=$2; shift 2 ;;
 	--msg) msg=$2; shift 2 ;;
 	--ko) ko=$2; shift 2 ;;
@@ -71,6 +75,11 @@ mkdir -p "$root"/{bin,dev,proc,sys,tmp,root,mpcsign/ksft,mpcsign/deps,etc}
 cp /bin/busybox "$root/bin/busybox"
 cp "$top/tests/vm/init" "$root/init"
 cp "$ko" "$root/mpcsign/"
+if [ -n "$canary" ]; then
+	[ -r "$canary" ] || { echo "run-vm: canary module $canary not found" >&2; exit 1; }
+	mkdir -p "$root/mpcsign/canary"
+	cp "$canary" "$root/mpcsign/canary/mpc_canary.ko"
+fi
 printf '%s' "$msg" > "$root/mpcsign/msg"
 echo "root:x:0:0:root:/root:/bin/sh" > "$root/etc/passwd"
 echo "nobody:x:65534:65534:nobody:/:/bin/false" >> "$root/etc/passwd"
@@ -127,9 +136,13 @@ if ! grep -q "^MPCSIGN-VM-DONE rc=" "$work/console.txt"; then
 	# say so on stdout too, with the report that caused it
 	if grep -q "Kernel panic - not syncing" "$work/console.txt"; then
 		echo "not ok - vm: kernel panic: $(grep -m1 -o 'Kernel panic - not syncing.*' "$work/console.txt")"
-		grep -m1 -B80 "Kernel panic - not syncing" "$work/console.txt" |
-			grep -m1 -A80 -E "=====|------------\[ cut here|BUG:|WARNING:|UBSAN:|INFO: task|watchdog:|Oops|general protection" |
-			sed 's/^/# /'
+		# from the report's first line (or 60 lines before the panic) to the panic
+		awk -v re='BUG:|WARNING:|UBSAN:|INFO: task|watchdog:|Oops|general protection|Kernel panic - not syncing' '
+			{ line[NR] = $0 }
+			first == "" && $0 ~ re { first = NR }
+			/Kernel panic - not syncing/ { last = NR; exit }
+			END { if (first == "" || first < last - 150) first = last - 60; if (first < 1) first = 1
+			      for (i = first; i <= last; i++) print "# " line[i] }' "$work/console.txt"
 	fi
 	echo "not ok - vm: guest finished"
 	exit 1
