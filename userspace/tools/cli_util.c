@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "cli.h"
+#include "config.h"
 #include "wire.h"
 
 const char *cli_cmd = "";
@@ -102,33 +103,14 @@ int cli_parse_pk(uint8_t pk[33], const char *s)
 
 int cli_split_address(const char *addr, char *host, size_t hostlen, char *port, size_t portlen)
 {
-	const char *colon, *end;
-	size_t hl;
+	char h[256], p[16];
 
-	if (addr[0] == '[') {
-		end = strchr(addr, ']');
-		if (!end || end[1] != ':')
-			return -EINVAL;
-		hl = (size_t)(end - addr - 1);
-		memcpy(host, addr + 1, hl < hostlen ? hl : 0);
-		colon = end + 1;
-		if (hl == 0 || hl >= hostlen)
-			return -EINVAL;
-		host[hl] = 0;
-	} else {
-		colon = strrchr(addr, ':');
-		if (!colon || colon == addr || memchr(addr, ':', (size_t)(colon - addr)))
-			return -EINVAL;	/* an IPv6 address needs brackets */
-		hl = (size_t)(colon - addr);
-		if (hl >= hostlen)
-			return -EINVAL;
-		memcpy(host, addr, hl);
-		host[hl] = 0;
-	}
-	if (!colon[1] || strlen(colon + 1) >= portlen || strspn(colon + 1, "0123456789") !=
-	    strlen(colon + 1) || atoi(colon + 1) < 1 || atoi(colon + 1) > 65535)
+	/* the same rules as mpcsignd.conf's listen = (config.h) */
+	if (mpcsign_config_split_hostport(addr, h, p) || strlen(h) >= hostlen ||
+	    strlen(p) >= portlen)
 		return -EINVAL;
-	strcpy(port, colon + 1);
+	strcpy(host, h);
+	strcpy(port, p);
 	return 0;
 }
 
