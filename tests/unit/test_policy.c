@@ -26,9 +26,9 @@ static secp256k1_context *g_ctx;
 static uint8_t g_pk[8][33];
 static char g_pkhex[8][67];
 /* approvers: keypairs and x-only keys */
-static secp256k1_keypair g_kp[6];
-static uint8_t g_ax[6][32];
-static char g_axhex[6][65];
+static secp256k1_keypair g_kp[20];
+static uint8_t g_ax[20][32];
+static char g_axhex[20][65];
 
 static void seckey(uint8_t sk[32], unsigned int i)
 {
@@ -53,7 +53,7 @@ static void setup(void)
 		CHECK(secp256k1_ec_pubkey_serialize(g_ctx, g_pk[i], &len, &p, SECP256K1_EC_COMPRESSED));
 		hex_encode(g_pkhex[i], g_pk[i], 33);
 	}
-	for (i = 0; i < 6; i++) {
+	for (i = 0; i < 20; i++) {
 		secp256k1_xonly_pubkey x;
 
 		seckey(sk, 100 + i);
@@ -532,6 +532,28 @@ static void test_parse_errors(void)
 	ok &= parse_error(fmt("[rule a]\naction = allow\napprovers = %s, %s\napprovals = 3\n", a0, a1), 1,
 			  "approvals = 3 but only 2 approvers");
 	ok &= parse_error("[rule a]\naction = allow\napprovals = 1\n", 1, "approvals without approvers");
+	{
+		/* 17 approvers and approvals = 17: a request carries at most 16 */
+		char text[4096];
+		size_t n = 0;
+		int i;
+
+		for (i = 16; i <= 17; i++) {
+			int k;
+
+			n = (size_t)snprintf(text, sizeof(text), "[rule q]\naction = allow\napprovals = %d\n", i);
+			for (k = 0; k < 17; k++)
+				n += (size_t)snprintf(text + n, sizeof(text) - n, "approvers = %s\n", g_axhex[k]);
+			if (i == 17) {
+				ok &= parse_error(text, 1, "can never be met");
+			} else {
+				struct mpcsign_policy *p = must_parse(text);
+
+				ok &= p != NULL;
+				mpcsign_policy_free(p);
+			}
+		}
+	}
 	ok &= parse_error(fmt("\n[rule a]\naction = allow\napprovers = %s\n", a0), 2,
 			  "approvers without approvals");
 	ok &= parse_error(fmt("[rule a]\naction = allow\napprovers = %s\napprovals = 0\n", a0), 4,

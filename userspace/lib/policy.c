@@ -583,6 +583,9 @@ static void check_rules(struct parse_state *st)
 			fail(st, "rule %s: approvals without approvers", r->name);
 		} else if (r->num_approvers && r->approvals < 0) {
 			fail(st, "rule %s: approvers without approvals = K", r->name);
+		} else if (r->approvals > MPCSIGN_WIRE_MAX_APPROVALS) {
+			fail(st, "rule %s: approvals = %ld can never be met (a request carries at most %d)",
+			     r->name, r->approvals, MPCSIGN_WIRE_MAX_APPROVALS);
 		} else if (r->approvals > (long)r->num_approvers) {
 			fail(st, "rule %s: approvals = %ld but only %zu approvers", r->name,
 			     r->approvals, r->num_approvers);

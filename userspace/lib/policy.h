@@ -17,7 +17,8 @@
  *   rate = N/SECONDS           allow rules only: at most N allowed requests per
  *                              threshold key in any SECONDS-long window
  *   approvers = X1,X2,...      32-byte x-only keys (hex); may repeat (appends)
- *   approvals = K              1 <= K <= number of approvers; needs approvers
+ *   approvals = K              1 <= K <= number of approvers, K <= 16
+ *                              (MPCSIGN_WIRE_MAX_APPROVALS); needs approvers
  *
  * A rule matches when key, coordinator, kind, max_msg_len and tweaks all
  * match.  A matching deny rule denies (MPCSIGN_WERR_POLICY).  A matching
