@@ -406,7 +406,7 @@ int main(void)
 	int fd, status;
 	pid_t pid;
 
-	fz_init("fuzz_genl", 8);
+	fz_init("fuzz_genl", 10);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	rng.s = fz_seed;
 	fd = open("/dev/mpcsign", O_RDONLY | O_CLOEXEC);

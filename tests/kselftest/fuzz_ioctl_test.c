@@ -2108,7 +2108,7 @@ int main(void)
 	pid_t pid;
 	int status;
 
-	fz_init("fuzz_ioctl", 20);
+	fz_init("fuzz_ioctl", 25);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	R = calloc(1, sizeof(*R));
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
