@@ -14,7 +14,8 @@
  *  - for a policy that parses, a few requests (fixed keys, with and without
  *    tweaks, approvals, long messages, times going forward) give well-formed
  *    decisions: allow with code 0 and a rule other than "default", or a
- *    denial with code POLICY or RATE; rule and reason NUL-terminated and
+ *    denial with code POLICY or RATE (approvals: valid ones by the table's
+ *    approvers X1, X2, and a corrupted one); rule and reason NUL-terminated and
  *    non-empty; the same request on a fresh copy of the policy (no rate
  *    state) gives the same first decision.
  */
@@ -23,6 +24,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <secp256k1.h>
+#include <secp256k1_extrakeys.h>
+#include <secp256k1_schnorrsig.h>
 #include "policy.h"
 
 #define CHECK(c) do { if (!(c)) { fprintf(stderr, "property failed: %s:%d: %s\n", __FILE__, __LINE__, #c); abort(); } } while (0)
@@ -67,12 +71,41 @@ static void check_decision(const struct mpcsign_policy_decision *d)
 		CHECK(d->code == MPCSIGN_WERR_POLICY || d->code == MPCSIGN_WERR_RATE);
 }
 
+/*
+ * approvals over digest: 1G's and 2G's valid signatures (X1, X2 in the
+ * table), then 1G again with a corrupted signature
+ */
+static void make_approvals(struct mpcsign_approval ap[3], const uint8_t digest[32])
+{
+	static secp256k1_context *ctx;
+	secp256k1_keypair kp;
+	uint8_t sk[32];
+	int k;
+
+	if (!ctx)
+		ctx = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
+	CHECK(ctx);
+	for (k = 0; k < 2; k++) {
+		secp256k1_xonly_pubkey x;
+
+		memset(sk, 0, 32);
+		sk[31] = (uint8_t)(k + 1);
+		CHECK(secp256k1_keypair_create(ctx, &kp, sk));
+		CHECK(secp256k1_keypair_xonly_pub(ctx, &x, NULL, &kp));
+		CHECK(secp256k1_xonly_pubkey_serialize(ctx, ap[k].approver_x, &x));
+		CHECK(secp256k1_schnorrsig_sign32(ctx, ap[k].sig, digest, &kp, NULL));
+	}
+	CHECK(!memcmp(ap[0].approver_x, k_g + 1, 32));
+	ap[2] = ap[0];
+	ap[2].sig[5] ^= 1;
+}
+
 static void run_checks(struct mpcsign_policy *p, struct mpcsign_policy *fresh)
 {
 	static const uint8_t msg[2000];
 	static const uint8_t tweaks[2][32] = { { 1 }, { 2 } };
 	uint8_t other[33], digest[32];
-	struct mpcsign_approval ap[2];
+	struct mpcsign_approval ap[3];
 	struct mpcsign_policy_req r;
 	struct mpcsign_policy_decision d, d2;
 	int i;
@@ -80,9 +113,7 @@ static void run_checks(struct mpcsign_policy *p, struct mpcsign_policy *fresh)
 	memcpy(other, k_g, 33);
 	other[0] = 3;
 	memset(digest, 0x5c, 32);
-	memset(ap, 0, sizeof(ap));
-	memcpy(ap[0].approver_x, k_g + 1, 32);
-	ap[1] = ap[0];	/* the same approver twice, bad signatures */
+	make_approvals(ap, digest);
 	for (i = 0; i < 12; i++) {
 		memset(&r, 0, sizeof(r));
 		r.thresh_pk = i & 1 ? k_g : other;
@@ -93,9 +124,9 @@ static void run_checks(struct mpcsign_policy *p, struct mpcsign_policy *fresh)
 		r.tweaks = tweaks;
 		r.num_tweaks = i & 4 ? 2 : 0;
 		r.approvals = ap;
-		r.num_approvals = (size_t)(i % 3);
+		r.num_approvals = (size_t)(i % 4);
 		r.approval_digest = digest;
-		r.now = 1000 + (uint64_t)i * 7;
+		r.now = 1000 + (uint64_t)i * 2;
 		CHECK(mpcsign_policy_check(p, &r, &d) == 0);
 		check_decision(&d);
 		if (i < 2) {
