@@ -220,6 +220,8 @@ static void test_buf(void)
 	mpcsign_buf_init(&b);
 	mpcsign_buf_put(&b, NULL, 0);
 	ok &= b.err == 0 && b.len == 0;
+	mpcsign_buf_put(&b, NULL, 1);
+	ok &= b.err == -EINVAL && b.len == 0;
 	mpcsign_buf_free(&b);
 	test_report(ok, "wire: buf: big-endian puts, growth, sticky EMSGSIZE at the max");
 }

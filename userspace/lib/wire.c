@@ -167,6 +167,10 @@ void mpcsign_buf_put(struct mpcsign_buf *b, const void *p, size_t n)
 
 	if (b->err)
 		return;
+	if (!p && n) {
+		b->err = -EINVAL;
+		return;
+	}
 	if (n > max || b->len > max - n) {
 		b->err = -EMSGSIZE;
 		return;

@@ -103,7 +103,8 @@ int mpcsign_frame_hdr_parse(struct mpcsign_frame_hdr *out,
 void mpcsign_frame_hdr_encode(uint8_t out[MPCSIGN_FRAME_HDR_LEN],
 			      const struct mpcsign_frame_hdr *h);
 
-/* A growable output buffer; err sticky (-ENOMEM, -EMSGSIZE past max). */
+/* A growable output buffer; err sticky (-ENOMEM, -EMSGSIZE past max, -EINVAL
+ * NULL data with a length, or an encoder given a message its decoder refuses). */
 struct mpcsign_buf {
 	uint8_t *p;
 	size_t len, cap;
