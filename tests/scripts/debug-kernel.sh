@@ -41,7 +41,8 @@ die() { echo "debug-kernel: $*" >&2; exit 1; }
 [ -r "$frag" ] || die "$frag not found"
 srcver=$(dpkg-query -W -f='${Version}' "$pkg" 2>/dev/null) ||
 	die "package $pkg not installed (tests/scripts/install-deps.sh)"
-ccver=$(${CC:-gcc} --version 2>/dev/null | head -n 1) || die "no C compiler (${CC:-gcc})"
+# the kernel's make uses gcc whatever CC the caller has
+ccver=$(gcc --version 2>/dev/null | head -n 1) || die "no gcc"
 key=$( { cat "$frag"; echo "$pkg $srcver"; echo "$ccver"; } | sha256sum | cut -c1-16)
 dir=$cache/$key
 image=$dir/arch/x86/boot/bzImage
