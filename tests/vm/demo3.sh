@@ -37,7 +37,8 @@ cli=$top/$out/mpcsign daemon=$top/$out/mpcsignd
 [ -x "$cli" ] || { echo "demo3: $cli not built (make userspace)" >&2; exit 1; }
 N=3 T=2
 standin=0
-if [ ! -x "$daemon" ] || ! "$cli" 2>&1 | grep -q dkg; then
+usage=$("$cli" 2>&1 || true)
+if [ ! -x "$daemon" ] || [[ "$usage" != *" dkg "* ]]; then
 	standin=1
 	echo "demo3: $daemon or the CLI's dkg/sign not built yet: the VMs run a stand-in echo" \
 	     "service and only the network path is shown" >&2
@@ -231,24 +232,35 @@ for ((i = 0; i < N; i++)); do send $i MPCSIGN-STOP; done
 for ((i = 0; i < N; i++)); do
 	for k in $(seq 1 100); do console $i | grep -q '^MPCSIGN-VM-DONE' && break; sleep 0.1; done
 done
+echo "== who held what =="
+for ((i = 0; i < N; i++)); do
+	keys=$(console $i | sed -n "s/^vm$i| keys: //p")
+	kv() { printf '%s\n' "$keys" | sed -n "s/^keys.0.$1=//p"; }
+	echo "  machine $i (its own VM and kernel, 127.0.0.1:${ports[$i]}): its host secret and its share of"
+	echo "    $(kv thresh_pk) (participant $(kv my_id) of $(kv n), threshold $(kv t)),"
+	echo "    both born in its kernel and never copied out; $(kv signatures) signature(s) by it so far."
+done
 cat <<EOF
-== who held what ==
-  machine 0, 1, 2 (each its own VM and kernel): its host secret and, after the DKG,
-    its secret share, both born in its kernel's memory and never copied out; a
-    secret nonce per signature, used by one SIGN and wiped.  mpcsignd, as user
-    mpcsign, is the only process that opens /dev/mpcsign; it holds handles, not
-    secrets.  Its state_dir holds the public recovery data.
-  this host (the coordinator, untrusted): its own transport key file, the public
-    host keys, the threshold public key, the public messages below.
-== what crossed the network (TLS 1.3 over 127.0.0.1 -> qemu user net -> :7000) ==
-  per machine: AUTH both ways (BIP340 by the kernel-held host key over the
-  tls-exporter binding); DKG: DKG_PROPOSE -> DKG_PMSG1, DKG_CMSG1 -> DKG_PMSG2,
-  DKG_CMSG2 -> DKG_FINAL (threshold key + recovery ack), DKG_ACKS -> DKG_READY;
-  signing, per signer: SIGN_REQ (message, signer set, policy inputs) -> SIGN_NONCE
-  (public nonce), SIGN_AGG (request hash + aggregate nonce) -> SIGN_PSIG (partial
-  signature).  No machine talks to another; no secret crosses.
+  Each secret nonce was drawn in its signer's kernel, used by one SIGN and wiped.
+  mpcsignd (user mpcsign, the only opener of /dev/mpcsign) holds handles, not secrets;
+  its state_dir holds the public recovery data.  This host (the coordinator, untrusted)
+  holds its transport key file and public values only.
+== what crossed the network (TLS 1.3: 127.0.0.1 -> qemu user net -> port 7000) ==
+  AUTH both ways on each connection: BIP340 by the machine's kernel-held host key (and
+  by the coordinator's key file) over the connection's tls-exporter binding.
+  DKG, to each machine: DKG_PROPOSE -> DKG_PMSG1, DKG_CMSG1 -> DKG_PMSG2, DKG_CMSG2 ->
+  DKG_FINAL (threshold key + recovery ack), DKG_ACKS -> DKG_READY.
+  Signing, to each signer: SIGN_REQ (message, signer set) -> SIGN_NONCE (public nonce),
+  SIGN_AGG (request hash + aggregate nonce) -> SIGN_PSIG (partial signature).
+  No machine talks to another; no secret crosses.  What each daemon logged:
 EOF
-echo "== the machines' logs =="
-for ((i = 0; i < N; i++)); do console $i | grep -E "^vm$i\| (mpcsignd|keys): " | sed "s/^/  /" | tail -n 40; done
+for ((i = 0; i < N; i++)); do
+	echo "  machine $i: $(console $i | sed -n "s/^vm$i| mpcsignd: .*request=\([A-Z_0-9]*\).*outcome=\([a-z]*\).*/\1 \2/p" |
+		tr '\n' ',' | sed 's/,$//; s/,/, /g')"
+done
+if [ "${MPC_DEMO_VERBOSE:-0}" = 1 ]; then
+	echo "== the machines' logs =="
+	for ((i = 0; i < N; i++)); do console $i | grep -E "^vm$i\| (mpcsignd|keys): " | sed "s/^/  /"; done
+fi
 echo "# demo: $(elapsed) s from boot to signature and shutdown (three VMs in parallel)"
 [ "$verified" = yes ]
