@@ -202,7 +202,7 @@ struct run {
 	uint32_t foreign_key[MAXG * FZ_MAXN], foreign_hk[MAXHK];	/* another uid's */
 	int nforeign_key, nforeign_hk;
 	uint32_t key_hwm;		/* highest key handle known to exist(ed) */
-	unsigned long iters, leaks, sigs_ok, dkgs_ok, rounds_aborted;
+	unsigned long iters, leaks, sigs_ok, dkgs_ok, rounds_aborted, investigations;
 	struct fz_counts cnt[C_N];
 };
 
@@ -1293,6 +1293,67 @@ static int dkg_hostkeys(int slot[3])
 	return 0;
 }
 
+/* the victim of a faulty participant: step 2 said EREMOTEIO; investigate */
+static void dkg_investigate(struct mpcsign_dkg_coord *co, uint8_t *const *pmsg1,
+			    const size_t *plen, uint32_t session, uint32_t me, uint32_t faulty,
+			    int step2_err, const struct mpcsign_dkg_blame *b2)
+{
+	struct mpcsign_dkg_investigate a;
+	uint8_t *cinvs = NULL;
+	size_t cinvs_len, one = mpcsign_dkg_cinv_len(3);
+	int e, expect, m = pick_mut(), tries = 0;
+
+	if (step2_err != EREMOTEIO || b2->kind != MPCSIGN_DKG_UNKNOWN_FAULTY) {
+		fz_fail("DKG_STEP2 of participant %u with a bad share from %u: %s (kind %u), "
+			"EREMOTEIO expected", me, faulty, fz_errname(step2_err), b2->kind);
+		return;
+	}
+	if (mpcsign_dkg_coord_investigate(co, (const uint8_t *const *)pmsg1, plen, &cinvs,
+					  &cinvs_len) || cinvs_len != 3 * one) {
+		fz_fail("coordinator investigation");
+		free(cinvs);
+		return;
+	}
+retry:
+	g_retry = tries;
+	memset(&a, 0, sizeof(a));
+	set_size(&a, sizeof(a));
+	a.session = session;
+	bufs_reset();
+	a.cinv = ibuf(m, 0, fz_chance(&R->rng, 2) ? B_PAGEEND : B_RO, cinvs + me * one, one);
+	a.cinv_len = (uint32_t)(one - (m == M_NONE && fz_chance(&R->rng, 8) ? 1 : 0));
+	e = call_mut(C_INVESTIGATE, &a, m, &expect);
+	bufs_check("DKG_INVESTIGATE");
+	if (a.cinv_len != one && expect == -1 && e != EINVAL)
+		fz_fail("DKG_INVESTIGATE with a message of the wrong size: %s", fz_errname(e));
+	if (expect == -2) {	/* read-only struct: the answer is lost, the session too */
+		free(cinvs);
+		return;
+	}
+	/* a wrong length (EINVAL) or a refused struct: the session waits */
+	if (e != EBADMSG && tries++ == 0 && (expect != -1 || a.cinv_len != one)) {
+		m = M_NONE;
+		goto retry;
+	}
+	if (expect == -1 && a.cinv_len == one &&
+	    (e != EBADMSG || a.blame.participant != faulty ||
+	     a.blame.kind != MPCSIGN_DKG_FAULTY_PARTICIPANT_OR_COORDINATOR))
+		fz_fail("DKG_INVESTIGATE: %s blaming %u (kind %u), EBADMSG blaming %u expected",
+			fz_errname(e), a.blame.participant, a.blame.kind, faulty);
+	/* a message of the right size ended the session */
+	if (e == EBADMSG) {
+		memset(&a, 0, sizeof(a));
+		set_size(&a, sizeof(a));
+		a.session = session;
+		a.cinv = (uintptr_t)(cinvs + me * one);
+		a.cinv_len = (uint32_t)one;
+		if ((e = call_mut(C_INVESTIGATE, &a, M_NONE, &expect)) != ENOENT)
+			fz_fail("DKG_INVESTIGATE on an ended session: %s", fz_errname(e));
+		R->investigations++;
+	}
+	free(cinvs);
+}
+
 static void op_dkg(void)
 {
 	const uint32_t n = 3;
@@ -1303,6 +1364,7 @@ static void op_dkg(void)
 	struct mpcsign_dkg_coord *co = NULL;
 	struct grp *gr;
 	int slot[3], e, expect, fin = 0;
+	uint32_t faulty = ~0u, victim = ~0u;
 
 	if (nkeys() > 10 || !(gr = grp_new()))
 		return;
@@ -1348,6 +1410,14 @@ retry1:
 		plen[i] = a.pmsg1_len;
 		memcpy(pmsg1[i], buf_data(a.pmsg1), plen[i]);
 	}
+	/* sometimes participant `faulty` sends a bad encrypted share to `victim`
+	 * (the last 32n bytes of pmsg1): the victim's step 2 finds that somebody
+	 * is faulty and the investigation names the participant */
+	if (t >= 2 && fz_chance(&R->rng, 4)) {
+		faulty = fz_below(&R->rng, n);
+		victim = (faulty + 1 + fz_below(&R->rng, n - 1)) % n;
+		pmsg1[faulty][plen[faulty] - n * 32 + victim * 32 + 7] ^= 1;
+	}
 	if (mpcsign_dkg_coord_step1(co, (const uint8_t *const *)pmsg1, plen, &cmsg1, &cmsg1_len,
 				    NULL)) {
 		fz_fail("coordinator step 1 on the module's pmsg1");
@@ -1355,7 +1425,7 @@ retry1:
 	}
 	for (i = 0; i < n; i++) {
 		struct mpcsign_dkg_step2 a;
-		int m = pick_mut(), tries = 0;
+		int m = i == victim ? M_NONE : pick_mut(), tries = 0;
 
 retry2:
 		g_retry = tries;
@@ -1368,6 +1438,10 @@ retry2:
 		a.cmsg1_len = (uint32_t)cmsg1_len;
 		e = call_mut(C_STEP2, &a, m, &expect);
 		bufs_check("DKG_STEP2");
+		if (i == victim && g_last_expect == -1) {
+			dkg_investigate(co, pmsg1, plen, session[i], i, faulty, e, &a.blame);
+			goto out;	/* (aborts what is left) */
+		}
 		if (e && g_last_expect != -1 && tries++ == 0 && e != EFAULT) {
 			m = M_NONE;
 			goto retry2;
@@ -2102,7 +2176,7 @@ static void probe_implemented(void)
 struct shared {
 	uint32_t key_hwm;
 	int failures;
-	unsigned long iters, leaks, sigs_ok, dkgs_ok;
+	unsigned long iters, leaks, sigs_ok, dkgs_ok, investigations;
 	struct fz_counts cnt[C_N];
 };
 
@@ -2218,6 +2292,7 @@ int main(void)
 			sh->leaks = r->leaks;
 			sh->sigs_ok = r->sigs_ok;
 			sh->dkgs_ok = r->dkgs_ok;
+			sh->investigations = r->investigations;
 			memcpy(sh->cnt, r->cnt, sizeof(sh->cnt));
 			close(r->fd);
 			close(r->rofd);
@@ -2233,6 +2308,7 @@ int main(void)
 			R->leaks += sh->leaks;
 			R->sigs_ok += sh->sigs_ok;
 			R->dkgs_ok += sh->dkgs_ok;
+			R->investigations += sh->investigations;
 			for (int c = 0; c < C_N; c++)
 				for (int e = 0; e <= FZ_MAX_ERRNO; e++)
 					R->cnt[c].n[e] += sh->cnt[c].n[e];
@@ -2257,9 +2333,9 @@ int main(void)
 			calls += fz_count_total(&R->cnt[c]);
 		fz_print_counts("count", R->cnt, C_N);
 		printf("# fuzz_ioctl: %lu calls in %.1f s (%.0f calls/s), %lu iterations (root) + "
-		       "%lu (uid 65534), %lu signatures verified, %lu DKGs, %lu leaks\n",
+		       "%lu (uid 65534), %lu signatures verified, %lu DKGs, %lu investigations, %lu leaks\n",
 		       calls, dt, calls / dt, R->iters, sh->iters, R->sigs_ok, R->dkgs_ok,
-		       R->leaks);
+		       R->investigations, R->leaks);
 	}
 	if (fz_failures) {
 		printf("not ok 1 fuzz_ioctl: %d failures (seed=%llu)\n", fz_failures,
