@@ -234,7 +234,7 @@ static void t_event(void *arg, const struct mpcsign_coord_event *ev)
 	struct world *w = arg;
 
 	if ((unsigned)ev->kind < 16)
-		w->events[ev->kind]++;
+		__atomic_fetch_add(&w->events[ev->kind], 1, __ATOMIC_RELAXED);
 }
 
 static int t_store(void *arg, const struct mpcsign_party_key_record *rec)
@@ -1167,6 +1167,53 @@ TEST_F(net, dkg_round_order_and_sizes)
 		EXPECT_EQ(-EINVAL, mpcsign_party_ctl(self->w.tp[1].p, "nonsense", &j));
 		mpcsign_buf_free(&j);
 	}
+}
+
+struct conc {
+	struct world *w;
+	const struct mpcsign_coord_dkg_result *key;
+	int idx, good;
+};
+
+static void *conc_sign(void *arg)
+{
+	struct conc *c = arg;
+	struct mpcsign_coord_sign_result res;
+	char msg[64];
+	int k;
+
+	for (k = 0; k < 3; k++) {
+		snprintf(msg, sizeof(msg), "concurrent %d/%d", c->idx, k);
+		if (!run_sign(c->w, c->key, 3, msg, NULL, 0, 0, 20000, &res) && !verify(&res, msg) &&
+		    res.attempts == 1)
+			c->good++;
+		mpcsign_coord_sign_result_free(&res);
+	}
+	return NULL;
+}
+
+/* Three coordinators at once on the same parties (a connection thread each
+ * at every party, one party mutex): nine signatures, all first time. */
+TEST_F(net, concurrent_coordinators)
+{
+	struct conc c[3];
+	pthread_t th[3];
+	size_t i;
+
+	ASSERT_EQ(0, run_dkg(&self->w, 2, 3, &self->key));
+	for (i = 0; i < 3; i++) {
+		c[i].w = &self->w;
+		c[i].key = &self->key;
+		c[i].idx = (int)i;
+		c[i].good = 0;
+		ASSERT_EQ(0, pthread_create(&th[i], NULL, conc_sign, &c[i]));
+	}
+	for (i = 0; i < 3; i++) {
+		pthread_join(th[i], NULL);
+		EXPECT_EQ(3, c[i].good);
+	}
+	for (i = 0; i < 3; i++)
+		EXPECT_EQ(0, nonces_of(&self->w, i, self->key.thresh_pk));
 }
 
 TEST_HARNESS_MAIN
