@@ -20,10 +20,12 @@
  *     the signer set, num_signers >= t, ids < n, expiry, and the policy
  *     allows it -- all before NONCE_GEN;
  *   - SIGN_AGG: the request hash equals that of the stored round-1 request
- *     (else ERROR CONFLICT and the nonce is abandoned: the session is ended
- *     and the secret nonce wiped by the kernel when it is consumed by a
- *     refused SIGN or the key's nonces are dropped; no psig is ever made on
- *     another message).
+ *     (else ERROR CONFLICT and the nonce is abandoned at once: the party
+ *     hands it to a SIGN that the kernel takes the nonce for and then
+ *     refuses (a signer id out of range), so the kernel wipes it and no
+ *     psig is ever made on another message; KEY_INFO's nonce count drops).
+ *     The same happens to the nonce of a session that expires or is
+ *     evicted, and on mpcsign_party_free().
  * Idempotency: the same session id, round and body (from the same
  * coordinator) gets the cached reply (never a second nonce); the same
  * session id with another body or coordinator is ERROR CONFLICT.
@@ -106,8 +108,8 @@ struct mpcsign_party_cfg {
  * cfg->policy is taken over whatever the result.
  */
 int mpcsign_party_new(struct mpcsign_party **out, const struct mpcsign_party_cfg *cfg);
-/* Abandons every session (DKG_ABORT; nonce handles are left to the kernel's
- * key: not reusable without their session), frees the policy. */
+/* Ends every session (DKG_ABORT; outstanding nonces abandoned as above),
+ * frees the policy.  NULL is fine. */
 void mpcsign_party_free(struct mpcsign_party *p);
 
 /* Replace the policy (SIGHUP); taken over, the old one is freed (its rate
