@@ -10,18 +10,47 @@
  * outside the kernel.  RECOVER re-creates it from the host key and the
  * public recovery data.
  *
- * Locking: one mutex, mpcsign_dkg_lock, guards both xarrays and every
- * object in them.  DKG is rare and interactive; serialising it keeps the
- * state machine simple.  The mutex is never held across user-memory access
- * (a caller stalled in a page fault would stall every other caller) nor
- * while waiting for randomness: inputs are copied in before it is taken
- * (sized from the session by session_dims(), re-checked under the mutex),
- * outputs are copied out after it is dropped.
+ * Locking and lifetimes (the rules; lockdep_assert_held() checks them):
+ *
+ *  - mpcsign_dkg_lock, one mutex, guards the membership of the two
+ *    xarrays: every lookup that takes a reference, every publication of a
+ *    reserved handle, every erase, every walk (LIST, LOOKUP, the release of
+ *    a file, HOST_KEY_DELETE, unload), and each session's "dead" flag.  It
+ *    is held for nothing else: never across protocol work (a DKG step at
+ *    n = 1024 runs for seconds), user-memory access or a wait for
+ *    randomness.  So one caller's long step never makes another's wait.
+ *  - Host keys and sessions are reference counted.  The xarray holds one
+ *    reference; a call holds one from its lookup to its end; a session
+ *    holds one of its host key.  The last put wipes and frees the object
+ *    and gives its count and quota back; a put takes no lock, so it may
+ *    happen under mpcsign_dkg_lock (but not under the session's own lock,
+ *    which it frees).
+ *  - A host key never changes once made (secret, public key, owner,
+ *    handle): holding a reference is enough to read it.  HOST_KEY_SIGN,
+ *    RECOVER and RECOVERY_ACK_SIGN run on a reference alone.
+ *  - Each session has its own mutex, s->lock, for its stage and protocol
+ *    state (s->st): STEP2, FINALIZE and INVESTIGATE run under it, so calls
+ *    on one session are serialised and calls on different sessions run side
+ *    by side.  Its n, t, my_id, owner, file and host key are fixed when it
+ *    is made.  STEP1 works on a session nobody else can see yet.
+ *  - Lock order: s->lock, then mpcsign_dkg_lock (a step that ends its
+ *    session takes the global lock to erase it).  Never the reverse.
+ *  - A session taken out of its xarray (DKG_ABORT, HOST_KEY_DELETE, the
+ *    end of its file, a final step) is marked dead; a call that already
+ *    holds a reference finishes (its own answer), later ones see -ENOENT;
+ *    the state is wiped when the last reference goes.
+ *  - Counts (mpcsign_nhostkeys, mpcsign_nsessions) are atomics, charged
+ *    with the quota before the work and given back by the last put.
+ *
+ * Time: every loop over the n participants in the core has a scheduling
+ * point (mpc_cond_resched), so a long step yields the CPU; the documented
+ * caps bound one ioctl's work (Documentation/uapi.rst).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cred.h>
 #include <linux/capability.h>
+#include <linux/kref.h>
 #include <linux/mutex.h>
 #include <linux/random.h>
 #include <linux/slab.h>
@@ -70,6 +99,8 @@ struct dkg_obj {
 
 struct mpcsign_hostkey {
 	struct dkg_obj obj;	/* first */
+	struct kref ref;
+	bool counted;		/* in mpcsign_nhostkeys and its owner's quota */
 	u8 seckey[32];		/* secret */
 	u8 pubkey[MPCSIGN_POINT_LEN];
 };
@@ -78,24 +109,59 @@ enum { DKG_STAGE_STEP1 = 1, DKG_STAGE_STEP2, DKG_STAGE_INVESTIGATE };
 
 struct mpcsign_dkg_session {
 	struct dkg_obj obj;	/* first */
-	u32 host_key;		/* handle of the host key it runs under */
-	u32 stage;
+	struct kref ref;
+	struct mutex lock;	/* stage and st */
+	bool dead;		/* out of the xarray: under mpcsign_dkg_lock */
+	bool counted;		/* in mpcsign_nsessions and its owner's quota */
+	struct mpcsign_hostkey *hk;	/* holds a reference */
+	u32 stage;		/* under lock (read early with READ_ONCE) */
 	u32 my_id, t, n;
 	const struct file *file;	/* the open file it was begun through (a tag) */
-	struct mpc_dkg_pstate st;	/* secret: wiped by mpc_dkg_pstate_clear */
+	struct mpc_dkg_pstate st;	/* secret, under lock: wiped by mpc_dkg_pstate_clear */
 };
 
 static DEFINE_MUTEX(mpcsign_dkg_lock);
 static DEFINE_XARRAY_ALLOC1(mpcsign_hostkeys);
 static DEFINE_XARRAY_ALLOC1(mpcsign_sessions);
-static u32 mpcsign_hostkey_next, mpcsign_session_next;
-static unsigned int mpcsign_nhostkeys, mpcsign_nsessions;	/* under the lock */
+static u32 mpcsign_hostkey_next, mpcsign_session_next;	/* under mpcsign_dkg_lock */
+static atomic_t mpcsign_nhostkeys = ATOMIC_INIT(0);
+static atomic_t mpcsign_nsessions = ATOMIC_INIT(0);
 
-/* Called under the DKG mutex (may sleep); no audit record for a non-admin. */
+/* May sleep (under a mutex at most); no audit record for a non-admin. */
 static bool may_use(kuid_t owner)
 {
 	return uid_eq(current_euid(), owner) ||
 	       ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN);
+}
+
+static bool dkg_is_admin(void)
+{
+	return ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN);
+}
+
+/*
+ * Count one more object against max (the module's limit) and the caller's
+ * quota; -ENOSPC / -EDQUOT.  Given back by dkg_uncount().
+ */
+static int dkg_count(atomic_t *count, unsigned int max, enum mpcsign_quota_kind kind,
+		     kuid_t owner)
+{
+	int ret;
+
+	if (atomic_inc_return(count) > max) {
+		atomic_dec(count);
+		return -ENOSPC;
+	}
+	ret = mpcsign_quota_charge(owner, kind, dkg_is_admin());
+	if (ret)
+		atomic_dec(count);
+	return ret;
+}
+
+static void dkg_uncount(atomic_t *count, enum mpcsign_quota_kind kind, kuid_t owner)
+{
+	atomic_dec(count);
+	mpcsign_quota_uncharge(owner, kind);
 }
 
 /* Core error -> errno, and the blame for userspace. */
@@ -141,39 +207,49 @@ static void *copy_in(u64 uptr, size_t len, size_t max, int *err)
 
 /* ---- host keys ---------------------------------------------------------- */
 
-static void hostkey_free(struct mpcsign_hostkey *hk)
+static void hostkey_release(struct kref *ref)
 {
-	mpcsign_nhostkeys--;
-	mpcsign_quota_uncharge(hk->obj.owner, MPCSIGN_QUOTA_HOST_KEYS);
+	struct mpcsign_hostkey *hk = container_of(ref, struct mpcsign_hostkey, ref);
+
+	if (hk->counted)
+		dkg_uncount(&mpcsign_nhostkeys, MPCSIGN_QUOTA_HOST_KEYS, hk->obj.owner);
 	kfree_sensitive(hk);
 }
 
-static bool dkg_is_admin(void)
+static void hostkey_put(struct mpcsign_hostkey *hk)
 {
-	return ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN);
+	kref_put(&hk->ref, hostkey_release);
 }
 
-/* Look up a host key or session the caller may use; -ENOENT / -EACCES. */
-static void *dkg_obj_get(struct xarray *xa, u32 handle, int *err)
+/* Under mpcsign_dkg_lock: a published host key the caller may use (no reference). */
+static struct mpcsign_hostkey *hostkey_find_locked(u32 handle, int *err)
 {
-	struct dkg_obj *o;
+	struct mpcsign_hostkey *hk;
 
 	lockdep_assert_held(&mpcsign_dkg_lock);
-	o = xa_load(xa, handle);
-	if (!o) {
+	hk = xa_load(&mpcsign_hostkeys, handle);
+	if (!hk) {
 		*err = -ENOENT;
 		return NULL;
 	}
-	if (!may_use(o->owner)) {
+	if (!may_use(hk->obj.owner)) {
 		*err = -EACCES;
 		return NULL;
 	}
-	return o;
+	return hk;
 }
 
+/* A host key the caller may use, with a reference; -ENOENT / -EACCES. */
 static struct mpcsign_hostkey *hostkey_get(u32 handle, int *err)
 {
-	return dkg_obj_get(&mpcsign_hostkeys, handle, err);
+	struct mpcsign_hostkey *hk;
+
+	mutex_lock(&mpcsign_dkg_lock);
+	hk = hostkey_find_locked(handle, err);
+	if (hk)
+		kref_get(&hk->ref);
+	mutex_unlock(&mpcsign_dkg_lock);
+	return hk;
 }
 
 /* Publish a host key under its reserved handle (the caller has the answer). */
@@ -182,6 +258,7 @@ static void hostkey_commit(void *obj)
 	struct mpcsign_hostkey *hk = obj;
 
 	mutex_lock(&mpcsign_dkg_lock);
+	/* the reference we made it with becomes the xarray's */
 	WARN_ON_ONCE(xa_is_err(xa_store(&mpcsign_hostkeys, hk->obj.handle, hk, GFP_KERNEL)));
 	mutex_unlock(&mpcsign_dkg_lock);
 }
@@ -192,8 +269,8 @@ static void hostkey_abort(void *obj, int err)
 
 	mutex_lock(&mpcsign_dkg_lock);
 	xa_erase(&mpcsign_hostkeys, hk->obj.handle);	/* the reservation */
-	hostkey_free(hk);
 	mutex_unlock(&mpcsign_dkg_lock);
+	hostkey_put(hk);
 }
 
 static const struct mpcsign_pending_ops hostkey_pending = {
@@ -209,47 +286,42 @@ static long host_key_create(struct mpcsign_ioc *ioc, struct mpcsign_host_key *k)
 	int ret, err;
 
 	hk = kzalloc(sizeof(*hk), GFP_KERNEL_ACCOUNT);
-	if (!hk)
+	if (!hk) {
+		memzero_explicit(k->hostseckey, sizeof(k->hostseckey));
 		return -ENOMEM;
+	}
+	kref_init(&hk->ref);
 	hk->obj.owner = current_euid();
 	/* the caller's backup (import), or fresh randomness drawn before */
 	memcpy(hk->seckey, k->hostseckey, sizeof(hk->seckey));
 	memzero_explicit(k->hostseckey, sizeof(k->hostseckey));
 	err = mpc_dkg_hostpubkey_gen(hk->pubkey, hk->seckey, &e);
-	if (err) {
-		kfree_sensitive(hk);
-		return -EINVAL;	/* an imported secret that is not a valid key */
-	}
-	mutex_lock(&mpcsign_dkg_lock);
-	ret = -ENOSPC;
-	if (mpcsign_nhostkeys >= mpcsign_limits.max_host_keys)
+	ret = -EINVAL;		/* an imported secret that is not a valid key */
+	if (err)
 		goto fail;
-	ret = mpcsign_quota_charge(hk->obj.owner, MPCSIGN_QUOTA_HOST_KEYS, dkg_is_admin());
+	ret = dkg_count(&mpcsign_nhostkeys, mpcsign_limits.max_host_keys,
+			MPCSIGN_QUOTA_HOST_KEYS, hk->obj.owner);
 	if (ret)
 		goto fail;
+	hk->counted = true;	/* from here on the release gives it back */
 	/* a reserved handle: invisible until hostkey_commit() */
+	mutex_lock(&mpcsign_dkg_lock);
 	ret = xa_alloc_cyclic(&mpcsign_hostkeys, &hk->obj.handle, NULL, xa_limit_31b,
 			      &mpcsign_hostkey_next, GFP_KERNEL);
+	mutex_unlock(&mpcsign_dkg_lock);
 	if (ret < 0) {
-		mpcsign_quota_uncharge(hk->obj.owner, MPCSIGN_QUOTA_HOST_KEYS);
 		ret = ret == -EBUSY ? -ENOSPC : ret;
 		goto fail;
 	}
-	mpcsign_nhostkeys++;	/* from here on hostkey_free() undoes it */
-	mutex_unlock(&mpcsign_dkg_lock);
 	k->handle = hk->obj.handle;
 	k->owner_uid = from_kuid_munged(current_user_ns(), hk->obj.owner);
 	memcpy(k->hostpubkey, hk->pubkey, sizeof(k->hostpubkey));
 	mpcsign_ioc_pend(ioc, &hostkey_pending, hk);
 	return 0;
 fail:
-	mutex_unlock(&mpcsign_dkg_lock);
-	kfree_sensitive(hk);
+	hostkey_put(hk);
 	return ret;
 }
-
-/* The DKG sessions that run under a host key die with it. */
-static void sessions_of_hostkey_free(u32 host_key);
 
 /* The common checks of the four struct mpcsign_host_key ioctls. */
 static int host_key_args(const struct mpcsign_host_key *k, bool import, bool create)
@@ -270,7 +342,7 @@ long mpcsign_ioc_host_key_create(struct mpcsign_ioc *ioc)
 
 	if (ret)
 		return ret;
-	/* may wait for the CRNG: before the mutex */
+	/* may wait for the CRNG: no lock held */
 	ret = get_random_bytes_wait(k->hostseckey, sizeof(k->hostseckey));
 	if (ret)
 		return ret;
@@ -296,32 +368,40 @@ long mpcsign_ioc_host_key_info(struct mpcsign_ioc *ioc)
 
 	if (ret)
 		return ret;
-	mutex_lock(&mpcsign_dkg_lock);
 	hk = hostkey_get(k->handle, &ret);
-	if (hk) {
-		k->owner_uid = from_kuid_munged(current_user_ns(), hk->obj.owner);
-		memcpy(k->hostpubkey, hk->pubkey, sizeof(k->hostpubkey));
-	}
-	mutex_unlock(&mpcsign_dkg_lock);
-	return ret;
+	if (!hk)
+		return ret;
+	k->owner_uid = from_kuid_munged(current_user_ns(), hk->obj.owner);
+	memcpy(k->hostpubkey, hk->pubkey, sizeof(k->hostpubkey));
+	hostkey_put(hk);
+	return 0;
 }
+
+/* Under mpcsign_dkg_lock: take s out of its xarray, once; drops that reference. */
+static void session_unpublish_locked(struct mpcsign_dkg_session *s);
 
 long mpcsign_ioc_host_key_delete(struct mpcsign_ioc *ioc)
 {
 	struct mpcsign_host_key *k = ioc->cmd;
+	struct mpcsign_dkg_session *s;
 	struct mpcsign_hostkey *hk;
+	unsigned long idx;
 	int ret = host_key_args(k, false, false);
 
 	if (ret)
 		return ret;
 	mutex_lock(&mpcsign_dkg_lock);
-	hk = hostkey_get(k->handle, &ret);
+	hk = hostkey_find_locked(k->handle, &ret);
 	if (hk) {
 		xa_erase(&mpcsign_hostkeys, hk->obj.handle);
-		sessions_of_hostkey_free(hk->obj.handle);
-		hostkey_free(hk);
+		/* the DKG sessions that run under a host key die with it */
+		xa_for_each(&mpcsign_sessions, idx, s)
+			if (s->hk == hk)
+				session_unpublish_locked(s);
 	}
 	mutex_unlock(&mpcsign_dkg_lock);
+	if (hk)
+		hostkey_put(hk);	/* the xarray's; calls in flight hold theirs */
 	return ret;
 }
 
@@ -362,48 +442,41 @@ long mpcsign_ioc_host_key_list(struct mpcsign_ioc *ioc)
 
 /*
  * HOST_KEY_SIGN: a BIP340 signature by the host key over
- * m = TaggedHash(MPCSIGN_TRANSPORT_TAG, msg), m formed here.  The secret is
- * copied out under the mutex and used after it (signing is short, but no
- * reason to hold every DKG caller for it); every temporary is wiped.  It
- * makes no secret and creates nothing, so it is not refused during a system
- * sleep (like RECOVERY_ACK_SIGN); it does use a secret, so a read-only
- * descriptor may not call it.
+ * m = TaggedHash(MPCSIGN_TRANSPORT_TAG, msg), m formed here, on a reference
+ * to the host key (no lock held); every temporary is wiped.  It makes no
+ * secret and creates nothing, so it is not refused during a system sleep
+ * (like RECOVERY_ACK_SIGN); it does use a secret, so a read-only descriptor
+ * may not call it.
  */
 long mpcsign_ioc_host_key_sign(struct mpcsign_ioc *ioc)
 {
 	struct mpcsign_host_key_sign *a = ioc->cmd;
 	struct mpcsign_hostkey *hk;
 	struct mpc_bip340_keypair kp;
-	u8 seckey[32], m[32], aux[32], xonly[32];
+	u8 m[32], aux[32];
 	int ret, ok;
 
 	if (a->reserved0 || memchr_inv(a->sig, 0, sizeof(a->sig)) ||
 	    memchr_inv(a->reserved, 0, sizeof(a->reserved)))
 		return -EINVAL;
-	/* may wait for the CRNG: before the mutex */
+	/* may wait for the CRNG: no lock held */
 	ret = get_random_bytes_wait(aux, sizeof(aux));
 	if (ret)
 		return ret;
-	mutex_lock(&mpcsign_dkg_lock);
 	hk = hostkey_get(a->handle, &ret);
-	if (hk) {
-		memcpy(seckey, hk->seckey, sizeof(seckey));
-		memcpy(xonly, hk->pubkey + 1, sizeof(xonly));
-	}
-	mutex_unlock(&mpcsign_dkg_lock);
 	if (!hk)
 		goto out;
 	mpc_tagged_hash(m, MPCSIGN_TRANSPORT_TAG, sizeof(MPCSIGN_TRANSPORT_TAG) - 1,
 			a->msg, sizeof(a->msg));
-	ok = mpc_bip340_keypair_create(&kp, seckey);
+	ok = mpc_bip340_keypair_create(&kp, hk->seckey);
 	ok &= mpc_bip340_sign(a->sig, m, sizeof(m), &kp, aux);
 	mpc_bip340_keypair_clear(&kp);
 	/* BIP340's advice: check before handing it out (a fault must not leak d) */
-	ret = ok && mpc_bip340_verify(a->sig, m, sizeof(m), xonly) ? 0 : -EIO;
+	ret = ok && mpc_bip340_verify(a->sig, m, sizeof(m), hk->pubkey + 1) ? 0 : -EIO;
 	if (ret)
 		memset(a->sig, 0, sizeof(a->sig));
+	hostkey_put(hk);
 out:
-	memzero_explicit(seckey, sizeof(seckey));
 	memzero_explicit(aux, sizeof(aux));
 	memzero_explicit(m, sizeof(m));
 	return ret;
@@ -442,99 +515,98 @@ long mpcsign_ioc_host_key_lookup(struct mpcsign_ioc *ioc)
 
 /* ---- sessions ------------------------------------------------------------- */
 
-static void session_free(struct mpcsign_dkg_session *s)
+static void session_release(struct kref *ref)
 {
+	struct mpcsign_dkg_session *s = container_of(ref, struct mpcsign_dkg_session, ref);
+
 	mpc_dkg_pstate_clear(&s->st);
-	mpcsign_nsessions--;
-	mpcsign_quota_uncharge(s->obj.owner, MPCSIGN_QUOTA_SESSIONS);
+	if (s->hk)
+		hostkey_put(s->hk);
+	if (s->counted)
+		dkg_uncount(&mpcsign_nsessions, MPCSIGN_QUOTA_SESSIONS, s->obj.owner);
+	mutex_destroy(&s->lock);
 	kfree_sensitive(s);
 }
 
-static void sessions_of_hostkey_free(u32 host_key)
+static void session_put(struct mpcsign_dkg_session *s)
 {
-	struct mpcsign_dkg_session *s;
-	unsigned long idx;
+	kref_put(&s->ref, session_release);
+}
 
+static void session_unpublish_locked(struct mpcsign_dkg_session *s)
+{
 	lockdep_assert_held(&mpcsign_dkg_lock);
-	xa_for_each(&mpcsign_sessions, idx, s) {
-		if (s->host_key == host_key) {
-			xa_erase(&mpcsign_sessions, idx);
-			session_free(s);
-		}
-	}
-}
-
-static struct mpcsign_dkg_session *session_get(u32 handle, int *err)
-{
-	return dkg_obj_get(&mpcsign_sessions, handle, err);
-}
-
-static void session_end(struct mpcsign_dkg_session *s)
-{
+	if (s->dead)
+		return;
+	WRITE_ONCE(s->dead, true);
 	xa_erase(&mpcsign_sessions, s->obj.handle);
-	session_free(s);
+	session_put(s);		/* the xarray's reference */
 }
 
 /*
- * The n and t of a session in the given stage, looked up under the mutex
- * and released again: the caller sizes and copies its input from user
- * memory without holding the mutex, then takes it again and re-checks.
+ * A session the caller may use, with a reference; -ENOENT / -EACCES, and
+ * -EALREADY if it is not at stage (checked again under its lock).
  */
-static int session_dims(u32 handle, u32 stage, u32 *n, u32 *t)
+static struct mpcsign_dkg_session *session_get(u32 handle, u32 stage, int *err)
 {
 	struct mpcsign_dkg_session *s;
-	int ret;
 
+	*err = 0;
 	mutex_lock(&mpcsign_dkg_lock);
-	s = session_get(handle, &ret);
-	if (s) {
-		ret = s->stage == stage ? 0 : -EALREADY;
-		*n = s->n;
-		*t = s->t;
-	}
+	s = xa_load(&mpcsign_sessions, handle);
+	if (!s)
+		*err = -ENOENT;
+	else if (!may_use(s->obj.owner))
+		*err = -EACCES;
+	else if (stage && READ_ONCE(s->stage) != stage)
+		*err = -EALREADY;
+	else
+		kref_get(&s->ref);
 	mutex_unlock(&mpcsign_dkg_lock);
-	return ret;
+	return *err ? NULL : s;
 }
 
-/*
- * Under the mutex again: the session, if it is still in that stage and has
- * the n and t the caller sized its input by (a session ended in between
- * and its handle reused by another: -EAGAIN, the new one left alone).
- */
-static struct mpcsign_dkg_session *session_get_stage(u32 handle, u32 stage, u32 n, u32 t,
-						     int *err)
+/* Under s->lock: is the session still alive and at stage? */
+static int session_check_locked(struct mpcsign_dkg_session *s, u32 stage)
 {
-	struct mpcsign_dkg_session *s = session_get(handle, err);
+	lockdep_assert_held(&s->lock);
+	if (READ_ONCE(s->dead))
+		return -ENOENT;	/* ended while we waited for its lock */
+	return s->stage == stage ? 0 : -EALREADY;
+}
 
-	if (s && s->stage != stage) {
-		*err = -EALREADY;
-		return NULL;
-	}
-	if (s && (s->n != n || s->t != t)) {
-		*err = -EAGAIN;
-		return NULL;
-	}
-	return s;
+/* Under s->lock, from a step: the session ends (its state is wiped at the last put). */
+static void session_end_locked(struct mpcsign_dkg_session *s)
+{
+	lockdep_assert_held(&s->lock);
+	mutex_lock(&mpcsign_dkg_lock);
+	session_unpublish_locked(s);
+	mutex_unlock(&mpcsign_dkg_lock);
 }
 
 /*
  * Publish a session under its reserved handle (the caller has the answer),
  * unless its host key was deleted meanwhile: it dies with it, as the
- * published ones did.
+ * published ones do.
  */
 static void session_commit(void *obj)
 {
 	struct mpcsign_dkg_session *s = obj;
+	bool orphan;
 
 	mutex_lock(&mpcsign_dkg_lock);
-	if (xa_load(&mpcsign_hostkeys, s->host_key)) {
+	orphan = xa_load(&mpcsign_hostkeys, s->hk->obj.handle) != s->hk;
+	if (orphan) {
+		WRITE_ONCE(s->dead, true);
+		xa_erase(&mpcsign_sessions, s->obj.handle);
+	} else {
+		/* the reference we made it with becomes the xarray's */
 		WARN_ON_ONCE(xa_is_err(xa_store(&mpcsign_sessions, s->obj.handle, s,
 						GFP_KERNEL)));
-	} else {
-		xa_erase(&mpcsign_sessions, s->obj.handle);
-		session_free(s);
 	}
 	mutex_unlock(&mpcsign_dkg_lock);
+	if (orphan)
+		session_put(s);
 }
 
 static void session_abort(void *obj, int err)
@@ -542,9 +614,10 @@ static void session_abort(void *obj, int err)
 	struct mpcsign_dkg_session *s = obj;
 
 	mutex_lock(&mpcsign_dkg_lock);
+	WRITE_ONCE(s->dead, true);
 	xa_erase(&mpcsign_sessions, s->obj.handle);	/* the reservation */
-	session_free(s);
 	mutex_unlock(&mpcsign_dkg_lock);
+	session_put(s);
 }
 
 static const struct mpcsign_pending_ops session_pending = {
@@ -562,7 +635,6 @@ long mpcsign_ioc_dkg_step1(struct mpcsign_ioc *ioc)
 	u8 *hostpubkeys = NULL, *pmsg1 = NULL, rnd[32];
 	size_t pmsg1_len;
 	u32 i;
-	bool charged = false;
 	int ret, err;
 
 	if (a->session || a->reserved0 || memchr_inv(&a->blame, 0, sizeof(a->blame)) ||
@@ -583,28 +655,32 @@ long mpcsign_ioc_dkg_step1(struct mpcsign_ioc *ioc)
 	hostpubkeys = copy_in(a->hostpubkeys, (size_t)a->n * MPCSIGN_POINT_LEN, SIZE_MAX, &err);
 	if (err)
 		return err;
-	ret = -ENOMEM;
-	pmsg1 = kvmalloc(pmsg1_len, GFP_KERNEL);
-	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
-	if (!pmsg1 || !s)
-		goto out_nolock;
-	blame_none(&a->blame);
-	ret = get_random_bytes_wait(rnd, sizeof(rnd));	/* may wait: before the mutex */
-	if (ret)
-		goto out_nolock;
-
-	mutex_lock(&mpcsign_dkg_lock);
 	hk = hostkey_get(a->host_key, &ret);
 	if (!hk)
 		goto out;
-	ret = -ENOSPC;
-	if (mpcsign_nsessions >= mpcsign_limits.max_dkg_sessions)
+	ret = -ENOMEM;
+	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
+	if (!s) {
+		hostkey_put(hk);
 		goto out;
+	}
+	kref_init(&s->ref);
+	mutex_init(&s->lock);
+	s->hk = hk;		/* the session holds our reference from here on */
 	s->obj.owner = current_euid();
-	ret = mpcsign_quota_charge(s->obj.owner, MPCSIGN_QUOTA_SESSIONS, dkg_is_admin());
+	pmsg1 = kvmalloc(pmsg1_len, GFP_KERNEL);
+	if (!pmsg1)
+		goto out;
+	/* the limits and the quota before the work */
+	ret = dkg_count(&mpcsign_nsessions, mpcsign_limits.max_dkg_sessions,
+			MPCSIGN_QUOTA_SESSIONS, s->obj.owner);
 	if (ret)
 		goto out;
-	charged = true;		/* until reserved; then session_free uncharges */
+	s->counted = true;	/* from here on the release gives it back */
+	blame_none(&a->blame);
+	ret = get_random_bytes_wait(rnd, sizeof(rnd));	/* may wait: no lock held */
+	if (ret)
+		goto out;
 	/* our position among the host keys (participant_step1 checks it too) */
 	for (i = 0; i < a->n; i++)
 		if (!memcmp(hostpubkeys + (size_t)i * MPCSIGN_POINT_LEN, hk->pubkey,
@@ -614,6 +690,7 @@ long mpcsign_ioc_dkg_step1(struct mpcsign_ioc *ioc)
 	p.hostpubkeys = hostpubkeys;
 	p.n = a->n;
 	p.t = a->t;
+	/* the session is ours alone until published: no lock for the work */
 	err = mpc_dkg_participant_step1(&s->st, pmsg1, pmsg1_len, hk->seckey, &p, rnd, &e);
 	memzero_explicit(rnd, sizeof(rnd));
 	ret = dkg_errno(err, &e, &a->blame);
@@ -624,36 +701,30 @@ long mpcsign_ioc_dkg_step1(struct mpcsign_ioc *ioc)
 		ioc->out_on_error = a->blame.kind != 0;
 		goto out;
 	}
+	s->file = ioc->file;
+	s->stage = DKG_STAGE_STEP1;
+	s->t = a->t;
+	s->n = a->n;
 	/* a reserved handle: published once the caller has pmsg1 and the handle */
+	mutex_lock(&mpcsign_dkg_lock);
 	ret = xa_alloc_cyclic(&mpcsign_sessions, &s->obj.handle, NULL, xa_limit_31b,
 			      &mpcsign_session_next, GFP_KERNEL);
+	mutex_unlock(&mpcsign_dkg_lock);
 	if (ret < 0) {
 		ret = ret == -EBUSY ? -ENOSPC : ret;
 		goto out;
 	}
 	ret = 0;
-	mpcsign_nsessions++;	/* from here on session_free() undoes it all */
-	s->host_key = hk->obj.handle;
-	s->file = ioc->file;
-	s->stage = DKG_STAGE_STEP1;
-	s->t = a->t;
-	s->n = a->n;
 	a->session = s->obj.handle;
 	a->pmsg1_len = pmsg1_len;
 	mpcsign_ioc_pend(ioc, &session_pending, s);
 	s = NULL;
-out:
-	mutex_unlock(&mpcsign_dkg_lock);
-out_nolock:
-	if (s) {
-		if (charged)
-			mpcsign_quota_uncharge(s->obj.owner, MPCSIGN_QUOTA_SESSIONS);
-		mpc_dkg_pstate_clear(&s->st);
-		kfree_sensitive(s);
-	}
-	/* user memory only after the unlock; a fault ends the pending session */
-	if (!ret && copy_to_user(u64_to_user_ptr(a->pmsg1), pmsg1, pmsg1_len))
+	/* a fault here ends the pending session */
+	if (copy_to_user(u64_to_user_ptr(a->pmsg1), pmsg1, pmsg1_len))
 		ret = -EFAULT;
+out:
+	if (s)
+		session_put(s);		/* wipes, gives back, drops the host key */
 	memzero_explicit(rnd, sizeof(rnd));
 	kvfree(pmsg1);
 	kvfree(hostpubkeys);
@@ -664,10 +735,8 @@ long mpcsign_ioc_dkg_step2(struct mpcsign_ioc *ioc)
 {
 	struct mpcsign_dkg_step2 *a = ioc->cmd;
 	struct mpcsign_dkg_session *s;
-	struct mpcsign_hostkey *hk;
 	struct mpc_dkg_error e = { MPC_DKG_NOBODY, MPC_DKG_NOBODY, 0 };
 	u8 *cmsg1, aux[32];
-	u32 n, t;
 	int ret, err;
 
 	if (memchr_inv(a->pmsg2, 0, sizeof(a->pmsg2)) ||
@@ -675,48 +744,48 @@ long mpcsign_ioc_dkg_step2(struct mpcsign_ioc *ioc)
 	    memchr_inv(a->reserved, 0, sizeof(a->reserved)))
 		return -EINVAL;
 	blame_none(&a->blame);
-	/* the session's cmsg1 size bounds the copy (not the module's limits) */
-	ret = session_dims(a->session, DKG_STAGE_STEP1, &n, &t);
-	if (ret)
+	s = session_get(a->session, DKG_STAGE_STEP1, &ret);
+	if (!s)
 		return ret;
-	cmsg1 = copy_in(a->cmsg1, a->cmsg1_len, mpc_dkg_cmsg1_len(n, t), &err);
+	/* the session's cmsg1 size bounds the copy (not the module's limits) */
+	cmsg1 = copy_in(a->cmsg1, a->cmsg1_len, mpc_dkg_cmsg1_len(s->n, s->t), &err);
 	if (err == -E2BIG) {
 		/* longer than this session's cmsg1: malformed, as the core says */
 		a->blame.kind = MPCSIGN_DKG_INVALID_ARG;
 		ioc->out_on_error = true;
-		return -EINVAL;
+		err = -EINVAL;
 	}
-	if (err)
+	if (err) {
+		session_put(s);
 		return err;
+	}
 	ioc->out_on_error = true;
-	mutex_lock(&mpcsign_dkg_lock);
-	s = session_get_stage(a->session, DKG_STAGE_STEP1, n, t, &ret);
-	if (!s)
-		goto out;
-	hk = hostkey_get(s->host_key, &ret);
-	if (!hk)
-		goto out;
 	get_random_bytes(aux, sizeof(aux));
-	err = mpc_dkg_participant_step2(&s->st, a->pmsg2, hk->seckey, cmsg1, a->cmsg1_len,
+	mutex_lock(&s->lock);
+	ret = session_check_locked(s, DKG_STAGE_STEP1);
+	if (ret)
+		goto out;
+	err = mpc_dkg_participant_step2(&s->st, a->pmsg2, s->hk->seckey, cmsg1, a->cmsg1_len,
 					aux, &e);
-	memzero_explicit(aux, sizeof(aux));
 	ret = dkg_errno(err, &e, &a->blame);
 	if (!ret)
-		s->stage = DKG_STAGE_STEP2;
+		WRITE_ONCE(s->stage, DKG_STAGE_STEP2);
 	else if (err == MPC_DKG_ERR_UNKNOWN_FAULTY_PARTICIPANT_OR_COORDINATOR)
-		s->stage = DKG_STAGE_INVESTIGATE;
+		WRITE_ONCE(s->stage, DKG_STAGE_INVESTIGATE);
 	else if (err != MPC_DKG_ERR_INVALID_ARG)
-		session_end(s);	/* a protocol failure: the state is dead */
+		session_end_locked(s);	/* a protocol failure: the state is dead */
 out:
-	mutex_unlock(&mpcsign_dkg_lock);
+	mutex_unlock(&s->lock);
+	session_put(s);
+	memzero_explicit(aux, sizeof(aux));
 	kvfree(cmsg1);
 	return ret;
 }
 
 /*
  * Make the key share of a DKG / recovery result (pending on ioc: published
- * once the caller has the answer) and fill the output.  Called without the
- * DKG mutex (it copies to user memory); the key store has its own locking.
+ * once the caller has the answer) and fill the output.  No lock held (it
+ * copies to user memory); the key store has its own locking.
  */
 static int output_to_key(struct mpcsign_ioc *ioc, struct mpcsign_dkg_output *a,
 			 struct mpc_dkg_output *o, u32 my_id, u32 t, u32 n)
@@ -759,47 +828,50 @@ long mpcsign_ioc_dkg_finalize(struct mpcsign_ioc *ioc)
 	struct mpc_dkg_error e = { MPC_DKG_NOBODY, MPC_DKG_NOBODY, 0 };
 	u8 *cmsg2 = NULL, *rd = NULL;
 	size_t rd_len;
-	u32 n, t, my_id = 0;
+	u32 n, t, my_id;
 	int ret, err;
 
 	if (a->host_key || output_args_check(a))
 		return -EINVAL;
 	ioc->out_on_error = true;
-	/* sizes from the session, user memory read without the mutex */
-	ret = session_dims(a->session, DKG_STAGE_STEP2, &n, &t);
-	if (ret)
-		goto out_nolock;
+	s = session_get(a->session, DKG_STAGE_STEP2, &ret);
+	if (!s)
+		return ret;
+	/* sizes from the session, user memory read without any lock */
+	n = s->n;
+	t = s->t;
+	my_id = s->my_id;
 	rd_len = mpc_dkg_recovery_data_len(n, t);
 	ret = -ENOSPC;
 	if (a->recovery_data_len < rd_len || a->pubshares_len < (u64)n * MPCSIGN_POINT_LEN)
-		goto out_nolock;
+		goto out_put;
 	ret = -EINVAL;
 	if (a->cmsg2_len != mpc_dkg_cmsg2_len(n))
-		goto out_nolock;
+		goto out_put;
 	cmsg2 = copy_in(a->cmsg2, a->cmsg2_len, a->cmsg2_len, &ret);
 	if (ret)
-		goto out_nolock;
+		goto out_put;
 	ret = -ENOMEM;
 	rd = kvmalloc(rd_len, GFP_KERNEL);
 	o.pubshares_len = (size_t)n * MPCSIGN_POINT_LEN;
 	o.pubshares = kvmalloc(o.pubshares_len, GFP_KERNEL);
 	if (!rd || !o.pubshares)
-		goto out_nolock;
+		goto out_put;
 
-	mutex_lock(&mpcsign_dkg_lock);
-	s = session_get_stage(a->session, DKG_STAGE_STEP2, n, t, &ret);
-	if (!s) {
-		mutex_unlock(&mpcsign_dkg_lock);
-		goto out_nolock;
+	mutex_lock(&s->lock);
+	ret = session_check_locked(s, DKG_STAGE_STEP2);
+	if (!ret) {
+		err = mpc_dkg_participant_finalize(&s->st, cmsg2, a->cmsg2_len, &o, rd, rd_len,
+						   &e);
+		ret = dkg_errno(err, &e, &a->blame);
+		/* success or not, the state went to its one participant_finalize */
+		session_end_locked(s);
 	}
-	err = mpc_dkg_participant_finalize(&s->st, cmsg2, a->cmsg2_len, &o, rd, rd_len, &e);
-	ret = dkg_errno(err, &e, &a->blame);
-	my_id = s->my_id;
-	/* success or not, the state went to its one participant_finalize */
-	session_end(s);
-	mutex_unlock(&mpcsign_dkg_lock);
+	mutex_unlock(&s->lock);
+	session_put(s);
+	s = NULL;
 	if (ret)
-		goto out_nolock;
+		goto out_put;
 	/*
 	 * The recovery data goes out first: if the key store is full, or an
 	 * output (the struct itself included) cannot be written and the new
@@ -810,7 +882,9 @@ long mpcsign_ioc_dkg_finalize(struct mpcsign_ioc *ioc)
 	ret = copy_to_user(u64_to_user_ptr(a->recovery_data), rd, rd_len) ? -EFAULT : 0;
 	if (!ret)
 		ret = output_to_key(ioc, a, &o, my_id, t, n);
-out_nolock:
+out_put:
+	if (s)
+		session_put(s);
 	memzero_explicit(o.secshare, sizeof(o.secshare));
 	kvfree(o.pubshares);
 	kvfree(rd);
@@ -824,7 +898,6 @@ long mpcsign_ioc_dkg_investigate(struct mpcsign_ioc *ioc)
 	struct mpcsign_dkg_session *s;
 	struct mpc_dkg_error e = { MPC_DKG_NOBODY, MPC_DKG_NOBODY, 0 };
 	u8 *cinv = NULL;
-	u32 n, t;
 	int ret, err;
 
 	if (memchr_inv(&a->blame, 0, sizeof(a->blame)) ||
@@ -832,27 +905,27 @@ long mpcsign_ioc_dkg_investigate(struct mpcsign_ioc *ioc)
 		return -EINVAL;
 	blame_none(&a->blame);
 	ioc->out_on_error = true;
-	ret = session_dims(a->session, DKG_STAGE_INVESTIGATE, &n, &t);
-	if (ret)
-		goto out_nolock;
+	s = session_get(a->session, DKG_STAGE_INVESTIGATE, &ret);
+	if (!s)
+		return ret;
 	ret = -EINVAL;
-	if (a->cinv_len != mpc_dkg_cinv_len(n))
-		goto out_nolock;
+	if (a->cinv_len != mpc_dkg_cinv_len(s->n))
+		goto out_put;
 	cinv = copy_in(a->cinv, a->cinv_len, a->cinv_len, &ret);
 	if (ret)
-		goto out_nolock;
-	mutex_lock(&mpcsign_dkg_lock);
-	s = session_get_stage(a->session, DKG_STAGE_INVESTIGATE, n, t, &ret);
-	if (!s)
-		goto out;
-	err = mpc_dkg_participant_investigate(&s->st, cinv, a->cinv_len, &e);
-	ret = dkg_errno(err, &e, &a->blame);
-	if (!ret)
-		ret = -EIO;	/* investigation never succeeds */
-	session_end(s);
-out:
-	mutex_unlock(&mpcsign_dkg_lock);
-out_nolock:
+		goto out_put;
+	mutex_lock(&s->lock);
+	ret = session_check_locked(s, DKG_STAGE_INVESTIGATE);
+	if (!ret) {
+		err = mpc_dkg_participant_investigate(&s->st, cinv, a->cinv_len, &e);
+		ret = dkg_errno(err, &e, &a->blame);
+		if (!ret)
+			ret = -EIO;	/* investigation never succeeds */
+		session_end_locked(s);
+	}
+	mutex_unlock(&s->lock);
+out_put:
+	session_put(s);
 	kvfree(cinv);
 	return ret;
 }
@@ -865,10 +938,15 @@ long mpcsign_ioc_dkg_abort(struct mpcsign_ioc *ioc)
 
 	if (a->reserved0 || memchr_inv(a->reserved, 0, sizeof(a->reserved)))
 		return -EINVAL;
+	/* a step in flight on it finishes; the state is wiped after it */
 	mutex_lock(&mpcsign_dkg_lock);
-	s = session_get(a->session, &ret);
-	if (s)
-		session_end(s);
+	s = xa_load(&mpcsign_sessions, a->session);
+	if (!s)
+		ret = -ENOENT;
+	else if (!may_use(s->obj.owner))
+		ret = -EACCES;
+	else
+		session_unpublish_locked(s);
 	mutex_unlock(&mpcsign_dkg_lock);
 	return ret;
 }
@@ -930,21 +1008,18 @@ long mpcsign_ioc_recover(struct mpcsign_ioc *ioc)
 	if (ret)
 		return ret;
 	ioc->out_on_error = true;
-	mutex_lock(&mpcsign_dkg_lock);
 	hk = hostkey_get(a->host_key, &ret);
 	if (!hk)
 		goto out;
+	/* on a reference alone: no lock for the work */
 	ret = recover_core(hk, rd, a->recovery_data_len, &o, &p, &my_id, &a->blame);
-	mutex_unlock(&mpcsign_dkg_lock);
-	/* p points into rd (ours): usable after the unlock */
+	hostkey_put(hk);
+	/* p points into rd (ours) */
 	if (!ret && a->pubshares_len < o.pubshares_len)
 		ret = -ENOSPC;
 	if (!ret)
 		ret = output_to_key(ioc, a, &o, my_id, p.t, p.n);
-	goto done;
 out:
-	mutex_unlock(&mpcsign_dkg_lock);
-done:
 	memzero_explicit(o.secshare, sizeof(o.secshare));
 	kvfree(o.pubshares);
 	kvfree(rd);
@@ -984,27 +1059,28 @@ long mpcsign_ioc_recovery_ack_sign(struct mpcsign_ioc *ioc)
 		return ret;
 	}
 	ioc->out_on_error = true;
-	mutex_lock(&mpcsign_dkg_lock);
 	hk = hostkey_get(a->host_key, &ret);
 	if (!hk)
 		goto out;
+	/* on a reference alone: no lock for the work */
 	ret = recover_core(hk, rd, a->recovery_data_len, &o, &p, &my_id, &a->blame);
 	if (ret)
-		goto out;
+		goto out_put;
 	/* the spec: recovery data that does not match the caller's params */
 	if (with_params && (p.t != a->t || p.n != a->n ||
 			    memcmp(p.hostpubkeys, hpk, (size_t)a->n * MPCSIGN_POINT_LEN))) {
 		a->blame.kind = MPC_DKG_ERR_RECOVERY_DATA;
 		ret = -EILSEQ;
-		goto out;
+		goto out_put;
 	}
 	get_random_bytes(aux, sizeof(aux));
 	err = mpc_dkg_participant_recovery_ack_sign(a->sig, hk->seckey, rd, a->recovery_data_len,
 						    &p, aux, &e);
 	memzero_explicit(aux, sizeof(aux));
 	ret = dkg_errno(err, &e, &a->blame);
+out_put:
+	hostkey_put(hk);
 out:
-	mutex_unlock(&mpcsign_dkg_lock);
 	memzero_explicit(o.secshare, sizeof(o.secshare));
 	kvfree(o.pubshares);
 	kvfree(rd);
@@ -1013,10 +1089,9 @@ out:
 }
 
 /*
- * Without the DKG mutex (a caller stuck in a user-memory fault under it must
- * not block system sleep): the PM notifier calls this once no ioctl that
- * makes secrets is in flight and new ones are refused (pm.c), so the counts
- * are stable.
+ * An open file is released: its sessions end (a call in flight on one of
+ * them through another descriptor finishes first; the state is wiped at
+ * its last put).  Only the global lock, for the walk.
  */
 void mpcsign_dkg_release(const struct file *file)
 {
@@ -1026,15 +1101,16 @@ void mpcsign_dkg_release(const struct file *file)
 	mutex_lock(&mpcsign_dkg_lock);
 	xa_for_each(&mpcsign_sessions, idx, s)
 		if (s->file == file)
-			session_end(s);
+			session_unpublish_locked(s);
 	mutex_unlock(&mpcsign_dkg_lock);
 }
 
 unsigned int mpcsign_dkg_count(void)
 {
-	return READ_ONCE(mpcsign_nhostkeys) + READ_ONCE(mpcsign_nsessions);
+	return atomic_read(&mpcsign_nhostkeys) + atomic_read(&mpcsign_nsessions);
 }
 
+/* At unload no call is in flight: every put here is the last. */
 void mpcsign_dkg_exit(void)
 {
 	struct mpcsign_dkg_session *s;
@@ -1042,13 +1118,12 @@ void mpcsign_dkg_exit(void)
 	unsigned long idx;
 
 	mutex_lock(&mpcsign_dkg_lock);
-	xa_for_each(&mpcsign_sessions, idx, s) {
-		xa_erase(&mpcsign_sessions, idx);
-		session_free(s);
-	}
+	xa_for_each(&mpcsign_sessions, idx, s)
+		session_unpublish_locked(s);
 	xa_for_each(&mpcsign_hostkeys, idx, hk) {
 		xa_erase(&mpcsign_hostkeys, idx);
-		hostkey_free(hk);
+		hostkey_put(hk);
 	}
 	mutex_unlock(&mpcsign_dkg_lock);
+	WARN_ON(atomic_read(&mpcsign_nhostkeys) || atomic_read(&mpcsign_nsessions));
 }

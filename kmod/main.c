@@ -70,7 +70,11 @@ void mpcsign_fill_info(struct mpcsign_info *info)
  * Bounds on the parameters themselves: no size computation can overflow,
  * and no single ioctl or walk over a store (under its lock, or from the PM
  * notifier) runs unboundedly long.  The core's work grows as u^2 for SIGN
- * (u signers) and n^2 for a DKG step, without a scheduling point inside.
+ * (u signers, no scheduling point inside) and as n^2 (hashing) plus n
+ * ECDHs and t^2 point additions for a DKG step, with a scheduling point per
+ * participant (mpc_cond_resched) and no lock shared with other sessions
+ * held (dkg.c): seconds of CPU at n = t = 1024, in pieces of about a
+ * millisecond.
  */
 #define MPCSIGN_CAP_SIGNERS	1024
 #define MPCSIGN_CAP_PARTICIPANTS 1024

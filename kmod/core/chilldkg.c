@@ -429,6 +429,7 @@ static __attribute__((__noinline__)) void vss_eval_all_var(struct vss_ws *w, con
 	/* Horner in the binomial basis: after step m, g has degree m + 1 */
 	mpc_gej_set_ge(&c[0], &coms[t - 1]);
 	for (m = 0; m + 1 < t; m++) {
+		mpc_cond_resched();	/* O(t) point operations per m */
 		gej_mul_small_var(&c[m + 1], &c[m], m + 1);
 		for (k = m; k >= 1; k--) {
 			gej_add(&c[k], &c[k - 1]);
@@ -444,6 +445,7 @@ static __attribute__((__noinline__)) void vss_eval_all_var(struct vss_ws *w, con
 		mpc_fe_normalize_weak(&w->ca[k].y);
 	}
 	for (x = 0; x < n; x++) {
+		mpc_cond_resched();
 		if (t > 1)
 			vss_table_step_var(w, t - 1);
 		w->ge[x] = w->ca[0];
@@ -846,6 +848,7 @@ static __attribute__((__noinline__)) int bv_batch(struct bv_ws *w, const struct 
 	uint32_t i, m = 0, k;
 
 	for (i = lo; i < hi; i++) {
+		mpc_cond_resched();	/* a prepare hashes the whole message */
 		if (i == src->skip)
 			continue;
 		if (!bv_prepare(&w->it[m], src, i))
@@ -905,6 +908,7 @@ static __attribute__((__noinline__)) uint32_t bv_first_invalid(const struct bv_s
 		if (have && hi - lo >= BV_MIN && bv_batch(&w, src, lo, hi))
 			continue;
 		for (i = lo; i < hi; i++) {
+			mpc_cond_resched();
 			if (i != src->skip && !bv_verify_one(src, i)) {
 				bv_ws_free(&w);
 				return i;
@@ -970,10 +974,13 @@ int mpc_dkg_params_validate(const struct mpc_dkg_params *p, struct mpc_dkg_error
 		return fail(err, MPC_DKG_ERR_THRESHOLD_OR_COUNT, MPC_DKG_R_NONE, MPC_DKG_NOBODY);
 	if (!p->hostpubkeys)
 		return fail(err, MPC_DKG_ERR_INVALID_ARG, MPC_DKG_R_NONE, MPC_DKG_NOBODY);
-	for (i = 0; i < p->n; i++)
+	for (i = 0; i < p->n; i++) {
+		mpc_cond_resched();
 		if (!mpc_ge_parse_compressed(&g, p->hostpubkeys + 33 * (size_t)i))
 			return fail(err, MPC_DKG_ERR_INVALID_HOSTPUBKEY, MPC_DKG_R_NONE, i);
+	}
 	for (i = 1; i < p->n; i++) {
+		mpc_cond_resched();
 		for (j = 0; j < i; j++) {
 			if (!memcmp(p->hostpubkeys + 33 * (size_t)i,
 				    p->hostpubkeys + 33 * (size_t)j, 33)) {
@@ -1156,6 +1163,7 @@ int mpc_dkg_participant_step1(struct mpc_dkg_pstate *st, uint8_t *pmsg1, size_t 
 
 	/* VSS polynomial and commitment */
 	for (i = 0; i < t; i++) {
+		mpc_cond_resched();
 		put_be32(idb, i);
 		ok &= derive_scalar_checked(&coeffs[i], TAGLEN("BIP DKG/vss coeffs"), seed, idb, 4);
 		ser_gen_ct(pmsg1 + 33 * (size_t)i, &coeffs[i]);
@@ -1175,6 +1183,8 @@ int mpc_dkg_participant_step1(struct mpc_dkg_pstate *st, uint8_t *pmsg1, size_t 
 	/* encrypted shares f(j+1) + pad_j */
 	for (j = 0; j < n; j++) {
 		const uint8_t *ek = p->hostpubkeys + 33 * (size_t)j;
+
+		mpc_cond_resched();
 
 		mpc_scalar_set_int(&x, j + 1);
 		mpc_scalar_set_int(&share, 0);
@@ -1320,6 +1330,7 @@ int mpc_dkg_participant_step2(struct mpc_dkg_pstate *st, uint8_t pmsg2[64],
 	for (i = 0; i < n; i++) {
 		const uint8_t *pn = c_pns + 33 * (size_t)i;
 
+		mpc_cond_resched();
 		if (i == id) {
 			self_pad(&pad, hostseckey, pn, id, t, hpk, n);
 		} else {
@@ -1569,6 +1580,7 @@ int mpc_dkg_participant_investigate(struct mpc_dkg_pstate *st, const uint8_t *ci
 	for (i = 0; i < n; i++) {
 		int ok;
 
+		mpc_cond_resched();
 		mpc_scalar_set_b32(&s, cinv + 32 * (size_t)i);
 		mpc_scalar_set_b32(&pad, st->buf + l.pads + 32 * (size_t)i);
 		mpc_scalar_negate(&pad, &pad);
@@ -1745,6 +1757,7 @@ static int recover(struct mpc_dkg_output *out, struct mpc_dkg_params *params_out
 		for (i = 0; i < n; i++) {
 			const uint8_t *pn = pns + 33 * (size_t)i;
 
+			mpc_cond_resched();
 			if (i == id) {
 				self_pad(&pad, hostseckey, pn, id, t, hpk, n);
 			} else {
@@ -1876,6 +1889,7 @@ int mpc_dkg_participant_recovery_acks_verify(const uint8_t *recovery_data, size_
 	if (ret)
 		return ret;
 	for (i = 0; i < p->n; i++) {
+		mpc_cond_resched();
 		if (!acks[i] || acks_len[i] != MPC_DKG_RECOVERY_ACK_LEN)
 			return fail(err, MPC_DKG_ERR_INVALID_ARG, MPC_DKG_R_NONE, MPC_DKG_NOBODY);
 		if (!certeq_verify_one_var(acks[i], RECACK_TAG, p->hostpubkeys + 33 * (size_t)i,

@@ -18,6 +18,7 @@
 #include <linux/errno.h>
 #include <linux/slab.h>
 #include <linux/mm.h>
+#include <linux/sched.h>
 static inline void *mpc_alloc(size_t n)
 {
 	return kvzalloc(n, GFP_KERNEL);
@@ -104,6 +105,26 @@ static inline void mpc_declassify(const void *p, size_t n)
 {
 	if (mpc_declassify_hook)
 		mpc_declassify_hook(p, n);
+}
+#endif
+
+/*
+ * mpc_cond_resched(): a scheduling point, called once per participant in
+ * the DKG's loops over n (each iteration is at most an ECDH, a signature
+ * check or a hash of public data; never inside secret-dependent code).  In
+ * the kernel it is cond_resched(): a step at n = 1024 runs for seconds and
+ * must not keep the CPU from other tasks (the core is only called from
+ * process context, with at most a sleeping lock held).  Nothing in
+ * userspace.
+ */
+#ifdef __KERNEL__
+static inline void mpc_cond_resched(void)
+{
+	cond_resched();
+}
+#else
+static inline void mpc_cond_resched(void)
+{
 }
 #endif
 

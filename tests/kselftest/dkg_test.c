@@ -17,6 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <grp.h>
+#include <pthread.h>
+#include <time.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/random.h>
@@ -1233,6 +1235,181 @@ TEST_F(chilldkg, unanswered_calls_uncharged_from_the_quota)
 	chmod("/dev/mpcsign", 0600);
 	ASSERT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+static unsigned int read_param(const char *name)
+{
+	char path[128], buf[32] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/module/mpcsign/parameters/%s", name);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = 0;
+	fclose(f);
+	return (unsigned int)strtoul(buf, NULL, 10);
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/*
+ * One participant's DKG_STEP1 and DKG_STEP2 at the largest n the module
+ * allows: n ECDHs in each, and hashing that grows as n^2.  The other n - 1
+ * host keys are only public keys (made here), the coordinator's cmsg1 is
+ * well formed but made up: STEP2 does all of its decryption work and then
+ * blames participant 1, whose proof of possession is zeros.
+ */
+struct big_dkg {
+	struct mpcsign *h;
+	uint32_t n, t, hk;
+	uint8_t (*hpk)[33];
+	double start[2], end[2];	/* STEP1, STEP2 */
+	int step1_ret, step2_ret;
+	volatile int done;
+};
+
+static void *big_dkg_run(void *arg)
+{
+	struct big_dkg *b = arg;
+	size_t p1len = mpc_dkg_pmsg1_len(b->n, b->t), c1len = mpc_dkg_cmsg1_len(b->n, b->t);
+	uint8_t *pmsg1 = calloc(1, p1len), *cmsg1 = calloc(1, c1len), pmsg2[64], *q;
+	struct mpcsign_dkg_blame bl;
+	uint32_t session = 0, i;
+	size_t len;
+
+	b->step1_ret = b->step2_ret = -ENOMEM;
+	if (!pmsg1 || !cmsg1)
+		goto out;
+	b->start[0] = now_ms();
+	b->step1_ret = mpcsign_dkg_step1(b->h, b->hk, b->t, b->n, (const uint8_t (*)[33])b->hpk,
+					 pmsg1, p1len, &len, &session, &bl);
+	b->end[0] = now_ms();
+	if (b->step1_ret)
+		goto out;
+	/* cmsg1 = coms (33n) | sum of the other coefficients (33(t-1)) |
+	 * pops (64n) | pubnonces (33n) | encrypted shares (32n) */
+	q = cmsg1;
+	for (i = 0; i < b->n + b->t - 1; i++, q += 33)
+		memcpy(q, pmsg1, 33);			/* our com0: a valid point */
+	q += 64 * (size_t)b->n;				/* pops: zeros */
+	for (i = 0; i < b->n; i++, q += 33)
+		memcpy(q, pmsg1 + 33 * (size_t)b->t + 64, 33);	/* our pubnonce */
+	b->start[1] = now_ms();
+	b->step2_ret = mpcsign_dkg_step2(b->h, session, cmsg1, c1len, pmsg2, &bl);
+	b->end[1] = now_ms();
+	if (b->step2_ret == -EBADMSG && bl.participant != 1)
+		b->step2_ret = -EPROTO;		/* the wrong culprit */
+out:
+	b->done = 1;
+	free(pmsg1);
+	free(cmsg1);
+	return NULL;
+}
+
+struct small_call {
+	double start, ms;
+	int kind;		/* 0 HOST_KEY_INFO, 1 DKG_STEP1 (n = 2) + DKG_ABORT */
+};
+
+/*
+ * A long DKG step holds no lock that other callers need, and yields the
+ * CPU (the VM has one): while one runs, another caller's HOST_KEY_INFO and
+ * small DKG_STEP1 finish in a fraction of its time.  Only the small calls
+ * that began inside a big step's ioctl count.
+ */
+TEST_F(chilldkg, long_steps_do_not_block_other_callers)
+{
+	enum { MAXCALLS = 20000 };
+	static struct small_call calls[MAXCALLS];
+	struct big_dkg b = { .h = self->h };
+	uint8_t pk[33], sec[32], small_hpk[2][33], pmsg1[4096], pk2[33];
+	double worst[2][2] = { { 0 } }, big_ms[2];
+	uint32_t small_hk, owner, session, ncalls = 0, during[2][2] = { { 0 } }, i, k;
+	uint32_t mid[2][2] = { { 0 } };
+	struct mpc_dkg_error e;
+	pthread_t th;
+	size_t len;
+
+	b.n = read_param("max_participants");
+	b.t = read_param("max_threshold");
+	ASSERT_LE(64, b.n);
+	if (b.t > b.n)
+		b.t = b.n;
+	b.hpk = calloc(b.n, 33);
+	ASSERT_NE(NULL, b.hpk);
+	ASSERT_EQ(0, mpcsign_host_key_create(self->h, &b.hk, b.hpk[0]));
+	for (i = 1; i < b.n; i++) {
+		ASSERT_EQ(32, getrandom(sec, 32, 0));
+		ASSERT_EQ(0, mpc_dkg_hostpubkey_gen(b.hpk[i], sec, &e));
+	}
+	ASSERT_EQ(0, mpcsign_host_key_create(self->h, &small_hk, pk));
+	memcpy(small_hpk[0], pk, 33);
+	memcpy(small_hpk[1], b.hpk[1], 33);
+
+	ASSERT_EQ(0, pthread_create(&th, NULL, big_dkg_run, &b));
+	for (k = 0; !b.done && ncalls < MAXCALLS; k++) {
+		struct small_call *c = &calls[ncalls++];
+
+		/* another user's daemon: a call now and then, not a CPU hog
+		 * (the big steps must get the CPU to be in the kernel at all) */
+		usleep(2000);
+
+		c->kind = k % 4 == 3;
+		c->start = now_ms();
+		if (!c->kind) {
+			ASSERT_EQ(0, mpcsign_host_key_info(self->h, small_hk, pk2, &owner));
+		} else {
+			ASSERT_EQ(0, mpcsign_dkg_step1(self->h, small_hk, 1, 2,
+						       (const uint8_t (*)[33])small_hpk, pmsg1,
+						       sizeof(pmsg1), &len, &session, NULL));
+			ASSERT_EQ(0, mpcsign_dkg_abort(self->h, session));
+		}
+		c->ms = now_ms() - c->start;
+	}
+	pthread_join(th, NULL);
+	ASSERT_EQ(0, b.step1_ret);
+	EXPECT_EQ(-EBADMSG, b.step2_ret);
+	for (k = 0; k < 2; k++) {
+		big_ms[k] = b.end[k] - b.start[k];
+		for (i = 0; i < ncalls; i++) {
+			struct small_call *c = &calls[i];
+
+			double end = c->start + c->ms;
+
+			if (c->start < b.start[k] || c->start > b.end[k])
+				continue;
+			during[k][c->kind]++;
+			if (c->ms > worst[k][c->kind])
+				worst[k][c->kind] = c->ms;
+			/* finished in the middle half: the big step was in the kernel
+			 * then (its entry and exit are the ends of the window) */
+			if (end > b.start[k] + big_ms[k] / 4 && end < b.end[k] - big_ms[k] / 4)
+				mid[k][c->kind]++;
+		}
+		TH_LOG("n = %u, t = %u: DKG_STEP%u %.0f ms; meanwhile %u HOST_KEY_INFO (%u in its "
+		       "middle half, slowest %.1f ms), %u DKG_STEP1 n = 2 + DKG_ABORT (%u, slowest "
+		       "%.1f ms)", b.n, b.t, k + 1, big_ms[k], during[k][0], mid[k][0], worst[k][0],
+		       during[k][1], mid[k][1], worst[k][1]);
+		/* the measurement means something: the big step is long */
+		EXPECT_LT(50.0, big_ms[k]);
+		/* small calls ran to the end while it was in the kernel ... */
+		EXPECT_LE(3, mid[k][0]);
+		EXPECT_LE(1, mid[k][1]);
+		/* ... each in a fraction of its time */
+		EXPECT_GT(big_ms[k], 8 * worst[k][0]);
+		EXPECT_GT(big_ms[k], 2 * worst[k][1]);
+	}
+	EXPECT_EQ(0, mpcsign_host_key_delete(self->h, b.hk));
+	EXPECT_EQ(0, mpcsign_host_key_delete(self->h, small_hk));
+	free(b.hpk);
 }
 
 TEST_HARNESS_MAIN
