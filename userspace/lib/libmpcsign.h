@@ -155,8 +155,13 @@ int mpcsign_host_key_sign(struct mpcsign *h, uint32_t handle, const uint8_t msg3
  * -EINVAL hostpubkey not a valid compressed point. */
 int mpcsign_transport_verify(const uint8_t sig[64], const uint8_t msg32[32],
 			     const uint8_t hostpubkey[33]);
-/* Handles from public identities (HOST_KEY_LOOKUP, KEY_LOOKUP); -ENOENT none.
- * my_id NULL: any participant id (-ENOTUNIQ if several); else in and out. */
+/*
+ * Handles from public identities (HOST_KEY_LOOKUP, KEY_LOOKUP), among the
+ * objects the caller may use: -ENOENT none, -ENOTUNIQ more than one (a host
+ * key imported twice; several participants' shares of one key, or one share
+ * recovered twice).  my_id NULL: any participant id; else only *my_id.
+ * found_id (may be NULL): the found share's participant id.
+ */
 int mpcsign_host_key_lookup(struct mpcsign *h, const uint8_t hostpubkey[33],
 			    uint32_t *handle);
 int mpcsign_key_lookup(struct mpcsign *h, const uint8_t thresh_pk[33], const uint32_t *my_id,

@@ -17,6 +17,12 @@
  *  - flags and every reserved field must be zero (-EINVAL otherwise).
  *  - Pointers to user memory are __aligned_u64; lengths are __u32.
  *  - Errors are negative errnos, each documented at its command.
+ *  - An ioctl that creates an object (KEY_IMPORT, NONCE_GEN,
+ *    HOST_KEY_CREATE/IMPORT, DKG_STEP1, DKG_FINALIZE, RECOVER) publishes it
+ *    only after its whole answer (output buffers, then the struct) was
+ *    written: on -EFAULT nothing was made, no handle is valid and nothing
+ *    stays charged to the caller's quota.  The delete ioctls write nothing
+ *    back.
  *
  * Generic netlink family MPCSIGN_GENL_NAME carries management and
  * monitoring; the attribute tree of each command is documented below.
@@ -428,6 +434,12 @@ struct mpcsign_dkg_step2 {
  * host key and the recovery data.  The new key counts against max_keys
  * (-ENOSPC) and the caller's uid_max_keys (-EDQUOT); for FINALIZE the
  * recovery data has been written by then, so RECOVER can make the key later.
+ * The same holds when a later output (@pubshares, the struct) faults: the
+ * call fails with -EFAULT, @key is 0 and no key share exists (FINALIZE's
+ * session is consumed all the same).
+ *
+ * Calls on different sessions run concurrently; the steps of one session
+ * are serialised (Documentation/uapi.rst, "Concurrency").
  *
  * @session:	in (FINALIZE; 0 for RECOVER)
  * @host_key:	in (RECOVER; 0 for FINALIZE)
