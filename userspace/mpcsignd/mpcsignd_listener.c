@@ -271,8 +271,19 @@ void mpcsignd_listen_accept(struct mpcsignd *d)
 
 	fd = accept4(d->listen_fd, (struct sockaddr *)&ss, &sl, SOCK_CLOEXEC);
 	if (fd < 0) {
-		if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
-			log_warn("accept: %s", strerror(errno));
+		static time_t last_warn;
+		int e = errno;
+
+		if (e == EAGAIN || e == EINTR || e == ECONNABORTED)
+			return;
+		/* out of descriptors or memory: the connection stays queued and
+		 * poll() would wake us at once again; back off, warn once a second */
+		if (time(NULL) != last_warn) {
+			last_warn = time(NULL);
+			log_warn("accept: %s", strerror(e));
+		}
+		if (e == EMFILE || e == ENFILE || e == ENOBUFS || e == ENOMEM)
+			usleep(100 * 1000);
 		return;
 	}
 	addr_desc(addr, sizeof(addr), (struct sockaddr *)&ss);

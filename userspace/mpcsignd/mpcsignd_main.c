@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <systemd/sd-daemon.h>
@@ -267,6 +268,15 @@ static int setup(struct mpcsignd *d)
 	n = mpcsignd_store_load(d);
 	log_info("host key %s; %d key(s) from %s/keys; %zu peers, %zu coordinators allowed", hex, n,
 		 d->cfg.state_dir, d->cfg.num_peers, d->cfg.num_coordinators);
+	{
+		struct rlimit rl;
+
+		if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+		    rl.rlim_cur < 2ull * d->cfg.max_connections + 64)
+			log_warn("max_connections = %u needs about %u descriptors, the limit is %llu",
+				 d->cfg.max_connections, 2 * d->cfg.max_connections + 64,
+				 (unsigned long long)rl.rlim_cur);
+	}
 	if (!d->cfg.num_coordinators)
 		log_warn("no coordinator is allowed (coordinator= in %s): every connection will be "
 			 "refused", d->config_path);
@@ -333,6 +343,7 @@ int main(int argc, char **argv)
 	struct mpcsignd d;
 	const char *config = DEFAULT_CONFIG, *device = NULL;
 	int check = 0, create = 0, debug = 0, config_given = 0, opt, rc, sfd;
+	struct rlimit rl;
 	sigset_t mask;
 
 	while ((opt = getopt_long(argc, argv, "c:fdh", opts, NULL)) != -1) {
@@ -358,6 +369,11 @@ int main(int argc, char **argv)
 	if (check)
 		return check_config(config);
 
+	/* two descriptors per connection: take what the hard limit allows */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
 	memset(&d, 0, sizeof(d));
 	d.config_path = config;
 	d.listen_fd = d.ctl_fd = -1;
