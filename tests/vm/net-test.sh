@@ -510,17 +510,17 @@ test_frames() {
 		# authenticated coordinator, then a header with body_len > max_frame
 		if timeout 30 $IP netns exec co $RAW oversize --identity "$W/co/main.key" \
 			--peer "$(cat "$W/p1/hk")" --host "$(party_addr 1)" --port $PORT --body-len 2147483647 >$W/raw.out 2>&1 &&
-		   alive 1; then
-			ok "oversized frame (body_len 2^31-1 > max_frame): connection closed ($(tail -n 1 $W/raw.out))"
+		   alive 1 && sleep 0.2 && tail -n +$((l0 + 1)) "$W/p1/log" | grep -q "frame too large"; then
+			ok "oversized frame (body_len 2^31-1 > max_frame): closed, 'frame too large' ($(tail -n 1 $W/raw.out))"
 		else
-			bad "oversized frame: $(tail -n 3 $W/raw.out | tr '\n' ' ') (party 1 alive: $(alive 1 && echo yes || echo no))"
+			bad "oversized frame: $(tail -n 3 $W/raw.out | tr '\n' ' ') (party 1 alive: $(alive 1 && echo yes || echo no); log: $(tail -n 1 "$W/p1/log"))"
 		fi
 		if timeout 30 $IP netns exec co $RAW replay --identity "$W/co/main.key" --key "$pk2" --ids 0,1 \
 			--peer "$(cat "$W/p1/hk")" --host "$(party_addr 1)" --port $PORT >$W/raw.out 2>&1 &&
-		   alive 1; then
-			ok "replayed frame (a seq already used): connection closed ($(tail -n 1 $W/raw.out))"
+		   alive 1 && sleep 0.2 && tail -n +$((l0 + 1)) "$W/p1/log" | grep -q "out of sequence"; then
+			ok "replayed frame (a seq already used): closed, 'out of sequence', no second answer ($(tail -n 1 $W/raw.out))"
 		else
-			bad "replayed frame: $(tail -n 3 $W/raw.out | tr '\n' ' ') (party 1 alive: $(alive 1 && echo yes || echo no))"
+			bad "replayed frame: $(tail -n 3 $W/raw.out | tr '\n' ' ') (party 1 alive: $(alive 1 && echo yes || echo no); log: $(tail -n 1 "$W/p1/log"))"
 		fi
 	else
 		skip "oversized and replayed frames: tests/vm/net_raw not built"
