@@ -355,7 +355,7 @@ void mpcsignd_listen_stop(struct mpcsignd *d, int timeout_ms)
 	}
 	pthread_mutex_lock(&d->lock);
 	d->stopping = 1;
-	for (i = 0; i < d->cfg.max_connections; i++)
+	for (i = 0; d->conns && i < d->cfg.max_connections; i++)
 		if (d->conns[i])
 			shutdown(d->conns[i]->fd, SHUT_RDWR);
 	while (d->num_conns)

@@ -413,8 +413,10 @@ int main(int argc, char **argv)
 	pthread_mutex_unlock(&d.lock);
 	if (d.party)
 		mpcsign_party_free(d.party);	/* abandons every session */
-	mpcsign_tls_free(d.tls);
-	mpcsign_identity_free(d.id);
+	if (d.tls)
+		mpcsign_tls_free(d.tls);
+	if (d.id)
+		mpcsign_identity_free(d.id);
 	if (d.dev)
 		mpcsign_close(d.dev);
 	free(d.conns);
