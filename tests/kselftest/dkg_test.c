@@ -1142,6 +1142,15 @@ TEST_F(chilldkg, unanswered_host_key_and_step1_leave_nothing)
 	EXPECT_EQ(-ENOENT, mpcsign_host_key_lookup(self->h, want, &found));
 	EXPECT_EQ(before, host_key_count(self->h));
 
+	/* the deletes write nothing back: a read-only struct is fine for them */
+	ASSERT_EQ(0, mpcsign_host_key_create(self->h, &hk, pk));
+	memset(&k, 0, sizeof(k));
+	k.size = sizeof(k);
+	k.handle = hk;
+	EXPECT_EQ(0, ioctl_ro(self->h, MPCSIGN_IOC_HOST_KEY_DELETE, &k, sizeof(k)));
+	EXPECT_EQ(-ENOENT, mpcsign_host_key_info(self->h, hk, pk, &found));
+	EXPECT_EQ(before, host_key_count(self->h));
+
 	/* DKG_STEP1: no session stays (the module holds max_dkg_sessions = 16) */
 	ASSERT_EQ(0, dkg_setup(self->h, &self->d, 2, 3));
 	memset(&s1, 0, sizeof(s1));
@@ -1160,8 +1169,6 @@ TEST_F(chilldkg, unanswered_host_key_and_step1_leave_nothing)
 	ASSERT_EQ(0, dkg_coord1(&self->d));
 	ASSERT_EQ(0, dkg_round2(self->h, &self->d, NULL));
 	ASSERT_EQ(0, dkg_finish(self->h, &self->d));
-	(void)hk;
-	(void)pk;
 }
 
 /* The same for an unprivileged uid, whose quota would show a leak. */
@@ -1273,7 +1280,8 @@ struct big_dkg {
 	uint8_t (*hpk)[33];
 	double start[2], end[2];	/* STEP1, STEP2 */
 	int step1_ret, step2_ret;
-	volatile int done;
+	volatile uint32_t session;
+	volatile int in_step[2], done;
 };
 
 static void *big_dkg_run(void *arg)
@@ -1289,11 +1297,13 @@ static void *big_dkg_run(void *arg)
 	if (!pmsg1 || !cmsg1)
 		goto out;
 	b->start[0] = now_ms();
+	b->in_step[0] = 1;
 	b->step1_ret = mpcsign_dkg_step1(b->h, b->hk, b->t, b->n, (const uint8_t (*)[33])b->hpk,
 					 pmsg1, p1len, &len, &session, &bl);
 	b->end[0] = now_ms();
 	if (b->step1_ret)
 		goto out;
+	b->session = session;
 	/* cmsg1 = coms (33n) | sum of the other coefficients (33(t-1)) |
 	 * pops (64n) | pubnonces (33n) | encrypted shares (32n) */
 	q = cmsg1;
@@ -1303,6 +1313,7 @@ static void *big_dkg_run(void *arg)
 	for (i = 0; i < b->n; i++, q += 33)
 		memcpy(q, pmsg1 + 33 * (size_t)b->t + 64, 33);	/* our pubnonce */
 	b->start[1] = now_ms();
+	b->in_step[1] = 1;
 	b->step2_ret = mpcsign_dkg_step2(b->h, session, cmsg1, c1len, pmsg2, &bl);
 	b->end[1] = now_ms();
 	if (b->step2_ret == -EBADMSG && bl.participant != 1)
@@ -1409,6 +1420,80 @@ TEST_F(chilldkg, long_steps_do_not_block_other_callers)
 	}
 	EXPECT_EQ(0, mpcsign_host_key_delete(self->h, b.hk));
 	EXPECT_EQ(0, mpcsign_host_key_delete(self->h, small_hk));
+	free(b.hpk);
+}
+
+/* n - 1 made-up host public keys after ours (b->hpk[0]) */
+static int big_dkg_setup(struct mpcsign *h, struct big_dkg *b, uint32_t n, uint32_t t)
+{
+	struct mpc_dkg_error e;
+	uint8_t sec[32];
+	uint32_t i;
+
+	memset(b, 0, sizeof(*b));
+	b->h = h;
+	b->n = n;
+	b->t = t > n ? n : t;
+	b->hpk = calloc(n, 33);
+	if (!b->hpk || mpcsign_host_key_create(h, &b->hk, b->hpk[0]))
+		return -1;
+	for (i = 1; i < n; i++)
+		if (getrandom(sec, 32, 0) != 32 || mpc_dkg_hostpubkey_gen(b->hpk[i], sec, &e))
+			return -1;
+	return 0;
+}
+
+/*
+ * A session ended while a long step on it is in the kernel: DKG_ABORT
+ * returns at once, the step finishes with its own answer (or -ENOENT if it
+ * had not taken the session yet), and the session is gone afterwards.  A
+ * host key deleted during a long DKG_STEP1 under it: the new session dies
+ * with it (its handle never works).  Nothing leaks (the debug kernel's
+ * kmemleak and the quota checks at unload would say).
+ */
+TEST_F(chilldkg, session_ended_during_a_long_step)
+{
+	uint32_t n = read_param("max_participants");
+	struct big_dkg b;
+	pthread_t th;
+	double t0, abort_ms;
+
+	/* DKG_ABORT while DKG_STEP2 runs */
+	ASSERT_EQ(0, big_dkg_setup(self->h, &b, n, read_param("max_threshold")));
+	ASSERT_EQ(0, pthread_create(&th, NULL, big_dkg_run, &b));
+	while (!b.in_step[1] && !b.done)
+		usleep(1000);
+	usleep(50000);
+	t0 = now_ms();
+	EXPECT_EQ(0, mpcsign_dkg_abort(self->h, b.session));
+	abort_ms = now_ms() - t0;
+	pthread_join(th, NULL);
+	TH_LOG("DKG_ABORT during a %.0f ms DKG_STEP2 at n = %u took %.1f ms",
+	       b.end[1] - b.start[1], n, abort_ms);
+	/* it did not wait for the step */
+	EXPECT_GT(b.end[1] - b.start[1], 4 * abort_ms);
+	EXPECT_EQ(0, b.step1_ret);
+	EXPECT_TRUE(b.step2_ret == -EBADMSG || b.step2_ret == -ENOENT) TH_LOG("%d", b.step2_ret);
+	EXPECT_EQ(-ENOENT, mpcsign_dkg_abort(self->h, b.session));
+	EXPECT_EQ(0, mpcsign_host_key_delete(self->h, b.hk));
+	free(b.hpk);
+
+	/* HOST_KEY_DELETE while DKG_STEP1 runs under that host key */
+	ASSERT_EQ(0, big_dkg_setup(self->h, &b, n, read_param("max_threshold")));
+	ASSERT_EQ(0, pthread_create(&th, NULL, big_dkg_run, &b));
+	while (!b.in_step[0])
+		usleep(1000);
+	usleep(50000);
+	EXPECT_EQ(0, mpcsign_host_key_delete(self->h, b.hk));
+	pthread_join(th, NULL);
+	/* STEP1 had its reference: it answered (or found the key gone) ... */
+	EXPECT_TRUE(b.step1_ret == 0 || b.step1_ret == -ENOENT) TH_LOG("%d", b.step1_ret);
+	/* ... but its session died with the host key */
+	if (!b.step1_ret) {
+		EXPECT_EQ(-ENOENT, b.step2_ret);
+		EXPECT_EQ(-ENOENT, mpcsign_dkg_abort(self->h, b.session));
+	}
+	EXPECT_EQ(-ENOENT, mpcsign_host_key_delete(self->h, b.hk));
 	free(b.hpk);
 }
 
