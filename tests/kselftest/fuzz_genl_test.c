@@ -437,6 +437,10 @@ int main(void)
 		    setresuid(NOBODY, NOBODY, NOBODY))
 			_exit(3);
 		fz_failures = 0;
+		/* a socket of its own, opened without privileges */
+		close(sk);
+		if (open_sock())
+			_exit(4);
 		for (int k = 0; k < K_N; k++)
 			memset(cnt[k].n, 0, sizeof(cnt[k].n));
 		/* the audit group needs CAP_NET_ADMIN */

@@ -54,12 +54,14 @@ static unsigned long nconsumed;
 static uint32_t floating_nonce, floating_key;
 
 enum { C_NONCE_GEN, C_SIGN, C_KEY_DELETE, C_KEY_IMPORT, C_HK_CREATE, C_HK_DELETE,
-       C_STEP1, C_STEP2, C_FINALIZE, C_CLOSE_SIGN, C_DOUBLE_SIGN, C_N };
+       C_STEP1, C_STEP2, C_FINALIZE, C_CLOSE_SIGN, C_DOUBLE_SIGN, C_DOUBLE_DELETE,
+       C_CLOSED_STEP2, C_N };
 static struct fz_counts cnt[C_N] = {
 	{ .name = "NONCE_GEN" }, { .name = "SIGN" }, { .name = "KEY_DELETE" },
 	{ .name = "KEY_IMPORT" }, { .name = "HOST_KEY_CREATE" }, { .name = "HOST_KEY_DELETE" },
 	{ .name = "DKG_STEP1" }, { .name = "DKG_STEP2" }, { .name = "DKG_FINALIZE" },
 	{ .name = "SIGN(closed fd)" }, { .name = "SIGN(same nonce)" },
+	{ .name = "KEY_DELETE(same key)" }, { .name = "DKG_STEP2(closed fd)" },
 };
 static unsigned long sigs_ok, rounds, dkgs_ok, double_wins;
 
@@ -281,8 +283,8 @@ static void *closer(void *arg)
 
 /* two threads, one nonce, one moment */
 static pthread_barrier_t bar;
-static uint32_t dbl_nonce;
-static int dbl_ret[2], dbl_go;
+static uint32_t dbl_nonce, dbl_key;
+static int dbl_ret[2], dbl_del[2], dbl_go;
 static struct fz_round dbl_rd;
 
 static void *double_signer(void *arg)
@@ -320,7 +322,24 @@ static void *double_signer(void *arg)
 					dbl_nonce = dbl_rd.nonce[0];
 			}
 			dbl_rd.s.aggnonce = dbl_rd.aggnonce;
-			dbl_go = running();	/* one decision for both threads */
+			/* one decision for both threads */
+			dbl_go = running();
+			dbl_key = 0;
+			/* and a key of its own that both will delete at once */
+			if (dbl_go) {
+				struct fz_group one;
+				int ret;
+
+				fz_deal(&r, &one, 1, 1);
+				ret = mpcsign_key_import(h, 0, 1, 1, one.sec[0], one.thresh_pk,
+							 (const uint8_t (*)[33])one.pub, &dbl_key);
+				check(C_KEY_IMPORT, ret, ok_import);
+				if (ret)
+					dbl_key = 0;
+				else
+					remember(all_keys, &nall_keys, 8192, dbl_key);
+			}
+
 		}
 		pthread_barrier_wait(&bar);
 		go = dbl_go;
@@ -330,9 +349,19 @@ static void *double_signer(void *arg)
 
 			dbl_ret[me] = mpcsign_sign(h, dbl_nonce, &dbl_rd.s, psig, &blame);
 		}
+		if (go && dbl_key)
+			dbl_del[me] = mpcsign_key_delete(h, dbl_key);
 		pthread_barrier_wait(&bar);
 		if (!go)
 			break;
+		if (me == 0 && dbl_key) {
+			check(C_DOUBLE_DELETE, dbl_del[0], ok_delete);
+			check(C_DOUBLE_DELETE, dbl_del[1], ok_delete);
+			if (!dbl_del[0] + !dbl_del[1] != 1)
+				fz_fail("two KEY_DELETEs of key %u at once: %s and %s (one success "
+					"expected)", dbl_key, fz_errname(-dbl_del[0]),
+					fz_errname(-dbl_del[1]));
+		}
 		if (me == 0 && dbl_nonce) {
 			int wins = !dbl_ret[0] + !dbl_ret[1];
 
@@ -520,6 +549,22 @@ static void *dkg_runner(void *arg)
 			fz_fail("coordinator step 1");
 			goto out;
 		}
+		if (fz_chance(&r, 5)) {	/* the sessions die with their descriptor */
+			mpcsign_close(h);
+			if (mpcsign_open(&h, NULL)) {
+				h = NULL;
+				break;
+			}
+			for (i = 0; i < 3; i++) {
+				ret = mpcsign_dkg_step2(h, session[i], cmsg1, c1len, pmsg2[i], NULL);
+				check(C_CLOSED_STEP2, ret, ok_sign);
+				if (ret != -ENOENT)
+					fz_fail("DKG_STEP2 after the session's descriptor was closed: %s",
+						fz_errname(-ret));
+				session[i] = 0;
+			}
+			goto out;
+		}
 		for (i = 0; i < 3; i++) {
 			ret = mpcsign_dkg_step2(h, session[i], cmsg1, c1len, pmsg2[i], NULL);
 			check(C_STEP2, ret, ok_dkg);
@@ -571,7 +616,8 @@ out:
 		free(rd);
 		mpcsign_dkg_coord_free(co);
 	}
-	mpcsign_close(h);
+	if (h)
+		mpcsign_close(h);
 	return NULL;
 }
 
