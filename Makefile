@@ -6,7 +6,8 @@
 #   make check      every test: userspace unit tests, constant-time test, VM kselftests
 #                   on Debian's kernel and on the debug kernel (DEBUG_KERNEL=0: Debian's only)
 #   make vm-tests-debug   the VM kselftests on the debug kernel (built once, cached)
-#   make demo       boot the VM, load the module, show what it does
+#   make demo       three party VMs (module + mpcsignd each) and this host as coordinator:
+#                   a 2-of-3 DKG and a signature over TCP + TLS (make demo-single: one VM)
 #   make bench      core benchmarks against libsecp256k1
 #
 # KDIR=/path/to/kernel/build overrides the kernel tree (default: the headers of
