@@ -116,7 +116,7 @@ if [ ! -e "$dir/.configured" ] || ! cmp -s "$frag" "$dir/.fragment"; then
 	touch "$dir/.configured"
 fi
 echo "debug-kernel: building $(cat "$dir/include/config/kernel.release" 2>/dev/null || echo "$pkg $srcver")" \
-	"with -j$jobs in $dir (log $log; about 20-40 min on 2 cores from nothing)" >&2
+	"with -j$jobs in $dir (log $log; about 12-25 min on 2 cores from nothing)" >&2
 # LOCALVERSION= set (empty): no "+" from scripts/setlocalversion
 if ! (cd "$dir" && nice -n 10 make -j"$jobs" LOCALVERSION= all) >>"$log" 2>&1; then
 	grep -E "error|Error" "$log" | tail -n 20 >&2

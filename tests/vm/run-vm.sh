@@ -37,6 +37,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 # the release string of an x86 bzImage (boot protocol: kernel_version at 0x20e)
 image_release() {
 	local off
+	[ "$(dd if="$1" bs=1 skip=514 count=4 status=none)" = HdrS ] || return 1
 	off=$(od -An -tu2 -j 526 -N 2 "$1" | tr -d ' ')
 	[ -n "$off" ] && [ "$off" != 0 ] || return 1
 	dd if="$1" bs=1 skip=$((off + 512)) count=128 status=none | tr '\0' '\n' | head -n 1 | cut -d' ' -f1
