@@ -63,6 +63,10 @@ done
 for t in "$out"/fuzz/fuzz_*; do
 	[ -x "$t" ] && run "$(basename "$t")" "$t" -runs="${MPC_FUZZ_ITERS:-20000}" tests/fuzz/corpus
 done
+# the CLI and the daemon without the module: exit codes, messages, key files
+if [ -x "$out/mpcsign" ] && [ -x "$out/mpcsignd" ]; then
+	run cli tests/cli/test-cli.sh "$out"
+fi
 if [ -x tests/ct/run-ct.sh ]; then
 	run constant-time tests/ct/run-ct.sh "$out"
 fi

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# userspace/tools/test-cli.sh O - what the mpcsign CLI and mpcsignd do without
+# tests/cli/test-cli.sh O - what the mpcsign CLI and mpcsignd do without
 # the kernel module (the build machine): argument checks and their exit codes
 # (mpcsign(1), mpcsignd(8) EXIT STATUS), key files, approvals, key records,
 # unreachable parties, the control socket's absence, config and policy checks.
