@@ -174,6 +174,13 @@ key = any
 kind = raw
 max_msg_len = 1024
 
+# the coordinator whose identity is a host key in its own module
+[rule ops-hostkey]
+action = allow
+coordinator = $CK_HK
+key = any
+kind = raw
+
 # the rate-limited coordinator: 2 signatures per key per hour
 [rule limited]
 action = allow
@@ -246,7 +253,10 @@ endpoints() {
 coord() {
 	local id=$1 out=$2 cmd=$3
 	shift 3
-	timeout 90 $IP netns exec co $C "$cmd" --identity "$W/co/$id.key" --state-dir "$W/co/state" "$@" \
+	local ident="$W/co/$id.key"
+	# "hostkey": the coordinator's identity is a host key in this machine's module
+	[ "$id" = hostkey ] && ident="hostkey:$CK_HK"
+	timeout 90 $IP netns exec co $C "$cmd" --identity "$ident" --state-dir "$W/co/state" "$@" \
 		>"$out" 2>"$out.err"
 }
 
@@ -290,7 +300,12 @@ run_tests() {
 	CK=$(field pubkey "$W/co/main.pub") CK_RATE=$(field pubkey "$W/co/rate.pub")
 	CK_APPR=$(field pubkey "$W/co/appr.pub") CK_DENY=$(field pubkey "$W/co/deny.pub")
 	AP1=$(field pubkey "$W/co/ap1.pub") AP2=$(field pubkey "$W/co/ap2.pub") AP3=$(field pubkey "$W/co/ap3.pub")
-	COORDS="$CK $CK_RATE $CK_APPR $CK_DENY"
+	# a coordinator identity held in the kernel (root's host key, in its namespace)
+	in_ns co $D --create-host-key >"$W/co/hk.out" 2>"$W/co/hk.err"
+	CK_HK=$(field hostpubkey "$W/co/hk.out")
+	echo "$CK_HK" | grep -qE '^0[23][0-9a-f]{64}$' ||
+		{ bad "coordinator host key: $(cat "$W/co/hk.err")"; return 1; }
+	COORDS="$CK $CK_RATE $CK_APPR $CK_DENY $CK_HK"
 	if echo "$CK" | grep -qE '^0[23][0-9a-f]{64}$' && [ "$(stat -c %a "$W/co/main.key")" = 600 ]; then
 		ok "mpcsign keygen: pubkey=HEX33, key file mode 0600"
 	else
@@ -354,6 +369,9 @@ run_tests() {
 	WANT_MSG=$(hexof "hello over the namespaces")
 	coord main $W/co/sign23 sign --key "$pk2" --message "$WANT_MSG"
 	check_sig $W/co/sign23 "2-of-3 signing"
+	# the same with the coordinator's identity a host key of its own module
+	coord hostkey $W/co/signhk sign --key "$pk2" --message "$WANT_MSG"
+	check_sig $W/co/signhk "2-of-3 signing by a coordinator whose identity is a kernel host key"
 	# a DKG with a host key that is not in the parties' allowlist is refused
 	coord stranger $W/co/dkgx dkg --threshold 2 $(endpoints 1 2) >/dev/null 2>&1 &&
 		bad "a DKG from a coordinator not in the allowlist succeeded" ||

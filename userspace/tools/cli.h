@@ -81,6 +81,7 @@ struct mpcsign_chan;
 struct cli_net {
 	struct mpcsign_tls *tls;
 	struct mpcsign_identity *id;
+	struct mpcsign *dev;		/* the device of a hostkey: identity, or NULL */
 	struct mpcsign_chan **chans;	/* n */
 	int *conn_err;			/* n: -errno of the last failed connect, or 0 */
 	size_t n;
@@ -88,7 +89,11 @@ struct cli_net {
 	int verbose;			/* frames on stderr */
 	int quiet;			/* no progress on stderr (--json) */
 };
-/* identity from --identity, a TLS client context, room for n channels */
+/*
+ * identity from --identity (a key file, or "hostkey:HEX33" for a host key in
+ * this machine's own module: the stronger choice where the coordinator has
+ * one), a TLS client context, room for n channels
+ */
 int cli_net_init(struct cli_net *net, const char *identity_path, size_t n, int timeout_ms);
 void cli_net_free(struct cli_net *net);
 /* ops for mpcsign_coord_run_dkg / _sign, arg = net */

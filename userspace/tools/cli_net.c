@@ -19,10 +19,30 @@ int cli_net_init(struct cli_net *net, const char *identity_path, size_t n, int t
 
 	memset(net, 0, sizeof(*net));
 	net->timeout_ms = timeout_ms;
-	ret = mpcsign_identity_file(&net->id, identity_path, err, sizeof(err));
-	if (ret) {
-		cli_err("identity %s: %s", identity_path, err[0] ? err : strerror(-ret));
-		return CLI_LOCAL;
+	if (!strncmp(identity_path, "hostkey:", 8)) {
+		/* a host key of this machine's module: the secret never leaves its kernel */
+		uint8_t pk[33];
+
+		if (cli_parse_pk(pk, identity_path + 8)) {
+			cli_err("identity %s: not hostkey:HEX33 (a compressed host public key)",
+				identity_path);
+			return CLI_USAGE;
+		}
+		ret = mpcsign_open(&net->dev, getenv("MPCSIGN_DEVICE"));
+		if (!ret)
+			ret = mpcsign_identity_device(&net->id, net->dev, pk);
+		if (ret) {
+			cli_err("identity %s: %s%s", identity_path, strerror(-ret),
+				ret == -ENOENT ? " (no such host key in this machine's module that we may use)" : "");
+			cli_net_free(net);
+			return CLI_LOCAL;
+		}
+	} else {
+		ret = mpcsign_identity_file(&net->id, identity_path, err, sizeof(err));
+		if (ret) {
+			cli_err("identity %s: %s", identity_path, err[0] ? err : strerror(-ret));
+			return CLI_LOCAL;
+		}
 	}
 	ret = mpcsign_tls_new(&net->tls, 0, err, sizeof(err));
 	if (ret) {
@@ -60,6 +80,8 @@ void cli_net_free(struct cli_net *net)
 		mpcsign_tls_free(net->tls);
 	if (net->id)
 		mpcsign_identity_free(net->id);
+	if (net->dev)
+		mpcsign_close(net->dev);
 	memset(net, 0, sizeof(*net));
 }
 
