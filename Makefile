@@ -79,7 +79,7 @@ KSFT_DIR := $(O)/ksft-harness
 
 .SECONDARY:	# keep the sanitizer objects between builds
 
-.PHONY: all deps module userspace tests check unit-tests ct-tests vm-tests demo bench clean fuzz-kernel \
+.PHONY: all deps module userspace tests check unit-tests ct-tests vm-tests demo bench clean fuzz-kernel install-module \
 	module-w1 install debug-kernel module-debug canary-debug vm-tests-debug
 
 all: deps-quiet
@@ -295,6 +295,16 @@ ifneq ($(DAEMON_BIN),)
 	test -e $(DESTDIR)$(SYSCONFDIR)/mpcsign/policy.conf || \
 		install -m 644 userspace/mpcsignd/policy.conf.example $(DESTDIR)$(SYSCONFDIR)/mpcsign/policy.conf
 endif
+
+# the module for this machine's kernel (KVER=$$(uname -r) on a party machine, whose
+# headers package must be installed): into /lib/modules/KVER/updates, depmod, and a
+# modules-load.d entry so it loads at boot.  Then: modprobe mpcsign.
+install-module: module
+	$(MAKE) -C $(KDIR) M=$(MOD_DIR) O= INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=updates \
+		DEPMOD=/bin/true modules_install
+	test -n "$(DESTDIR)" || depmod -a $(KVER)
+	install -d $(DESTDIR)/etc/modules-load.d
+	echo mpcsign > $(DESTDIR)/etc/modules-load.d/mpcsign.conf
 
 clean:
 	rm -rf $(O)
