@@ -2,6 +2,7 @@
 /* util.c - shared helpers of the userspace unit tests (see test.h). */
 #include <stdarg.h>
 #include "test.h"
+#include "util.h"
 
 int test_failures;
 int test_passes;
@@ -29,31 +30,10 @@ int test_exit(void)
 	return test_failures ? 1 : 0;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
+/* the library's hex helpers (userspace/lib/util.h) with this file's return conventions */
 int hex_decode(uint8_t *out, size_t outlen, const char *hex)
 {
-	size_t i;
-
-	if (!hex || strlen(hex) != 2 * outlen)
-		return 0;
-	for (i = 0; i < outlen; i++) {
-		int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
-
-		if (hi < 0 || lo < 0)
-			return 0;
-		out[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return 1;
+	return hex && !mpcsign_unhex(out, outlen, hex, strlen(hex));
 }
 
 uint8_t *hex_decode_alloc(const char *hex, size_t *len)
@@ -77,14 +57,7 @@ uint8_t *hex_decode_alloc(const char *hex, size_t *len)
 
 void hex_encode(char *out, const uint8_t *in, size_t len)
 {
-	static const char d[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		out[2 * i] = d[in[i] >> 4];
-		out[2 * i + 1] = d[in[i] & 15];
-	}
-	out[2 * len] = 0;
+	mpcsign_hex(out, in, len);
 }
 
 static uint64_t rng_s[4] = { 0x9e3779b97f4a7c15ULL, 0xbf58476d1ce4e5b9ULL,

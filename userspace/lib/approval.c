@@ -14,24 +14,14 @@
 #include <secp256k1_extrakeys.h>
 #include <secp256k1_schnorrsig.h>
 #include "approval.h"
-
-static int nib(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+#include "util.h"
 
 /* the key file's 32 bytes (same format and checks as mpcsign_identity_file) */
 static int read_secret(uint8_t sk[32], const char *path, char *err, size_t errlen)
 {
 	char buf[80];
 	struct stat st;
-	size_t len = 0, i;
+	size_t len = 0;
 	ssize_t n = 0;
 	int fd, r = 0, bad = 0;
 
@@ -68,12 +58,7 @@ static int read_secret(uint8_t sk[32], const char *path, char *err, size_t errle
 		return -EINVAL;
 	}
 	/* no early exit on a digit: the secret's digits are not branched on */
-	for (i = 0; i < 32; i++) {
-		int hi = nib((unsigned char)buf[2 * i]), lo = nib((unsigned char)buf[2 * i + 1]);
-
-		bad |= (hi | lo) < 0;
-		sk[i] = (uint8_t)((hi & 15) << 4 | (lo & 15));
-	}
+	bad = mpcsign_unhex_ct(sk, 32, buf) != 0;
 	explicit_bzero(buf, sizeof(buf));
 	if (bad) {
 		snprintf(err, errlen, "key file %s: expected 64 hex digits", path);
@@ -105,6 +90,7 @@ int mpcsign_approval_sign(uint8_t sig[64], uint8_t approver_x[32], const char *k
 	r = read_secret(sk, keyfile, err, errlen);
 	if (r)
 		return r;
+	/* not mpcsign_secp_ctx(): this signs, so its own context, randomized below */
 	ctx = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
 	if (!ctx) {
 		explicit_bzero(sk, sizeof(sk));

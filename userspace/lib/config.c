@@ -24,6 +24,7 @@
 #include <ini.h>
 #include <secp256k1.h>
 #include "config.h"
+#include "util.h"
 
 #define SECTION "mpcsignd"
 
@@ -83,19 +84,6 @@ static void fail(struct parse_state *st, const char *fmt, ...)
 	st->failed = -EINVAL;
 	va_start(ap, fmt);
 	vsnprintf(st->msg, sizeof(st->msg), fmt, ap);
-	va_end(ap);
-}
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
 }
 
@@ -163,32 +151,24 @@ static int check_line(struct parse_state *st, const char *p, size_t len)
 	return -1;
 }
 
+static void cfg_too_long(void *arg, size_t limit)
+{
+	fail(arg, "line longer than %zu characters", limit);
+}
+
+static int cfg_check_line(void *arg, const char *p, size_t len)
+{
+	return check_line(arg, p, len);
+}
+
 static char *cfg_reader(char *str, int num, void *stream)
 {
 	struct parse_state *st = stream;
-	const char *p = st->text + st->pos, *nl;
-	size_t len, content, limit;
 
-	if (st->failed || !*p || num < 4)
+	if (st->failed)
 		return NULL;
-	nl = strchr(p, '\n');
-	len = nl ? (size_t)(nl - p) + 1 : strlen(p);
-	content = nl ? len - 1 : len;
-	st->line++;
-	/* room for the line, "\r\n" and the NUL in inih's buffer */
-	limit = (size_t)num - 3;
-	if (limit > MPCSIGN_CONFIG_MAX_LINE)
-		limit = MPCSIGN_CONFIG_MAX_LINE;
-	if (content > limit) {
-		fail(st, "line longer than %zu characters", limit);
-		return NULL;
-	}
-	if (check_line(st, p, content))
-		return NULL;
-	memcpy(str, p, len);
-	str[len] = 0;
-	st->pos += len;
-	return str;
+	return mpcsign_ini_read_line(str, num, st->text, &st->pos, &st->line,
+				     MPCSIGN_CONFIG_MAX_LINE, cfg_too_long, cfg_check_line, st);
 }
 
 /* --- values ----------------------------------------------------------------------------- */
@@ -220,17 +200,6 @@ bad:
 	return -1;
 }
 
-static int hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 /* A 33-byte compressed public key in hex, on the curve (libsecp256k1 checks). */
 static int parse_pubkey(struct parse_state *st, enum cfg_key k, const char *v, uint8_t pk[33])
 {
@@ -243,7 +212,7 @@ static int parse_pubkey(struct parse_state *st, enum cfg_key k, const char *v, u
 		return -1;
 	}
 	for (i = 0; i < 33; i++) {
-		int hi = hexval(v[2 * i]), lo = hexval(v[2 * i + 1]);
+		int hi = mpcsign_hexval(v[2 * i]), lo = mpcsign_hexval(v[2 * i + 1]);
 
 		if (hi < 0 || lo < 0) {
 			fail(st, "%s: '%c' is not a hex digit", cfg_keys[k].name,
@@ -316,7 +285,7 @@ int mpcsign_config_split_hostport(const char *s, char host[256], char port[16])
 		colon = end + 1;
 		/* hex digits, ':' and '.', then an optional %zone (an interface name) */
 		for (i = 0; i < hl && h[i] != '%'; i++)
-			if (!(hexval(h[i]) >= 0 || h[i] == ':' || h[i] == '.'))
+			if (!(mpcsign_hexval(h[i]) >= 0 || h[i] == ':' || h[i] == '.'))
 				return -EINVAL;
 		if (i < hl && i + 1 == hl)
 			return -EINVAL;		/* empty zone */
@@ -541,13 +510,13 @@ static int parse_text(struct mpcsign_config *out, const char *text, const char *
 	}
 	if (st.failed) {
 		if (st.line && origin)
-			set_err(err, errlen, "%s:%u: %s", origin, st.line, st.msg);
+			mpcsign_set_err(err, errlen, "%s:%u: %s", origin, st.line, st.msg);
 		else if (st.line)
-			set_err(err, errlen, "line %u: %s", st.line, st.msg);
+			mpcsign_set_err(err, errlen, "line %u: %s", st.line, st.msg);
 		else if (origin)
-			set_err(err, errlen, "%s: %s", origin, st.msg);
+			mpcsign_set_err(err, errlen, "%s: %s", origin, st.msg);
 		else
-			set_err(err, errlen, "%s", st.msg);
+			mpcsign_set_err(err, errlen, "%s", st.msg);
 		free(st.peers.keys);
 		free(st.coords.keys);
 		free(st.peers.lines);
@@ -570,7 +539,7 @@ int mpcsign_config_parse(struct mpcsign_config *out, const char *text, char *err
 	if (!out || !text) {
 		if (out)
 			memset(out, 0, sizeof(*out));
-		set_err(err, errlen, "invalid argument");
+		mpcsign_set_err(err, errlen, "invalid argument");
 		return -EINVAL;
 	}
 	return parse_text(out, text, NULL, err, errlen);
@@ -586,35 +555,36 @@ int mpcsign_config_load(struct mpcsign_config *out, const char *path, char *err,
 	if (!out || !path) {
 		if (out)
 			memset(out, 0, sizeof(*out));
-		set_err(err, errlen, "invalid argument");
+		mpcsign_set_err(err, errlen, "invalid argument");
 		return -EINVAL;
 	}
 	memset(out, 0, sizeof(*out));
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
 		r = -errno;
-		set_err(err, errlen, "%s: %s", path, strerror(errno));
+		mpcsign_set_err(err, errlen, "%s: %s", path, strerror(errno));
 		return r;
 	}
 	if (fstat(fd, &st)) {
 		r = -errno;
-		set_err(err, errlen, "%s: %s", path, strerror(errno));
+		mpcsign_set_err(err, errlen, "%s: %s", path, strerror(errno));
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
 		r = -EINVAL;
-		set_err(err, errlen, "%s: not a regular file", path);
+		mpcsign_set_err(err, errlen, "%s: not a regular file", path);
 		goto out;
 	}
 	if (st.st_size > MPCSIGN_CONFIG_MAX_SIZE) {
 		r = -EFBIG;
-		set_err(err, errlen, "%s: larger than %d bytes", path, MPCSIGN_CONFIG_MAX_SIZE);
+		mpcsign_set_err(err, errlen, "%s: larger than %d bytes", path,
+			MPCSIGN_CONFIG_MAX_SIZE);
 		goto out;
 	}
 	text = malloc(MPCSIGN_CONFIG_MAX_SIZE + 2);
 	if (!text) {
 		r = -ENOMEM;
-		set_err(err, errlen, "out of memory");
+		mpcsign_set_err(err, errlen, "out of memory");
 		goto out;
 	}
 	/* read to EOF (the file may have grown since fstat: bounded anyway) */
@@ -625,7 +595,7 @@ int mpcsign_config_load(struct mpcsign_config *out, const char *path, char *err,
 			continue;
 		if (n < 0) {
 			r = -errno;
-			set_err(err, errlen, "%s: %s", path, strerror(errno));
+			mpcsign_set_err(err, errlen, "%s: %s", path, strerror(errno));
 			goto out;
 		}
 		if (n == 0)
@@ -633,7 +603,7 @@ int mpcsign_config_load(struct mpcsign_config *out, const char *path, char *err,
 		len += (size_t)n;
 		if (len > MPCSIGN_CONFIG_MAX_SIZE) {
 			r = -EFBIG;
-			set_err(err, errlen, "%s: larger than %d bytes", path,
+			mpcsign_set_err(err, errlen, "%s: larger than %d bytes", path,
 				MPCSIGN_CONFIG_MAX_SIZE);
 			goto out;
 		}
@@ -641,7 +611,7 @@ int mpcsign_config_load(struct mpcsign_config *out, const char *path, char *err,
 	text[len] = 0;
 	if (memchr(text, 0, len)) {
 		r = -EINVAL;
-		set_err(err, errlen, "%s: contains a NUL byte (not a text file)", path);
+		mpcsign_set_err(err, errlen, "%s: contains a NUL byte (not a text file)", path);
 		goto out;
 	}
 	r = parse_text(out, text, path, err, errlen);

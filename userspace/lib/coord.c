@@ -11,6 +11,7 @@
 #include <secp256k1_extrakeys.h>
 #include <secp256k1_schnorrsig.h>
 #include "libmpcsign.h"
+#include "util.h"
 #include "core/ecmult.h"
 #include "core/frost.h"
 
@@ -91,22 +92,6 @@ int mpcsign_coord_nonce_agg(uint8_t aggnonce[66], const uint8_t (*pubnonces)[66]
 	return frost_errno(err);
 }
 
-/* libsecp256k1's context, made once (verification and tweaks need no randomness) */
-static secp256k1_context *secp_ctx(void)
-{
-	static secp256k1_context *ctx;
-
-	if (!ctx) {
-		secp256k1_context *c = secp256k1_context_create(SECP256K1_CONTEXT_VERIFY);
-
-		if (!c)
-			return NULL;
-		if (!__sync_bool_compare_and_swap(&ctx, NULL, c))
-			secp256k1_context_destroy(c);
-	}
-	return ctx;
-}
-
 /*
  * The tweaked key by libsecp256k1 alone (BIP-445's tweak rules: a plain tweak
  * adds t*G, an x-only one first takes the even-y point), so that the final
@@ -114,7 +99,7 @@ static secp256k1_context *secp_ctx(void)
  */
 int mpcsign_coord_session_pubkey(uint8_t pk32[32], const struct mpcsign_session *s)
 {
-	secp256k1_context *ctx = secp_ctx();
+	secp256k1_context *ctx = mpcsign_secp_ctx();
 	secp256k1_xonly_pubkey x;
 	secp256k1_pubkey p;
 	uint32_t k;
@@ -198,7 +183,7 @@ int mpcsign_coord_aggregate(uint8_t sig[64], const struct mpcsign_session *s,
 int mpcsign_bip340_verify(const uint8_t sig[64], const uint8_t *msg, size_t msg_len,
 			  const uint8_t pk32[32])
 {
-	secp256k1_context *ctx = secp_ctx();
+	secp256k1_context *ctx = mpcsign_secp_ctx();
 	secp256k1_xonly_pubkey pk;
 	static const uint8_t empty[1];
 

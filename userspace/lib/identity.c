@@ -30,6 +30,7 @@
 #include <secp256k1_schnorrsig.h>
 #include "libmpcsign.h"
 #include "tls.h"
+#include "util.h"
 
 enum { IDENTITY_DEVICE = 1, IDENTITY_FILE = 2 };
 
@@ -43,19 +44,6 @@ struct mpcsign_identity {
 	secp256k1_context *ctx;
 	uint8_t sk[32];
 };
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 static int fill_random(uint8_t *p, size_t n)
 {
@@ -73,7 +61,10 @@ static int fill_random(uint8_t *p, size_t n)
 	return 0;
 }
 
-/* A signing context, randomized against side channels (libsecp256k1's advice). */
+/*
+ * A signing context, randomized against side channels (libsecp256k1's advice);
+ * not the shared mpcsign_secp_ctx(), which is for verification and unrandomized.
+ */
 static secp256k1_context *signing_ctx(void)
 {
 	secp256k1_context *ctx = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
@@ -124,32 +115,6 @@ int mpcsign_identity_device(struct mpcsign_identity **out, struct mpcsign *dev,
 	return 0;
 }
 
-/* Constant-time value of a hex digit, or -1 (no branch on the digit). */
-static int hex_nibble(unsigned char c)
-{
-	int d = c - '0', l = (c | 0x20) - 'a';
-	/* masks: all ones when in range */
-	int md = ((d >= 0) & (d <= 9)) * -1, ml = ((l >= 0) & (l <= 5)) * -1;
-
-	return (d & md) | ((l + 10) & ml) | (~(md | ml) & -1);
-}
-
-/* Secret hex: 0 ok, -EINVAL if any digit is bad (checked without early exit). */
-static int hex_secret(uint8_t out[32], const char *hex)
-{
-	int bad = 0;
-	size_t i;
-
-	for (i = 0; i < 32; i++) {
-		int hi = hex_nibble((unsigned char)hex[2 * i]);
-		int lo = hex_nibble((unsigned char)hex[2 * i + 1]);
-
-		bad |= hi | lo;
-		out[i] = (uint8_t)(((unsigned)hi << 4) | ((unsigned)lo & 15));
-	}
-	return (bad >> 8) ? -EINVAL : 0;
-}
-
 int mpcsign_identity_file(struct mpcsign_identity **out, const char *path, char *err,
 			  size_t errlen)
 {
@@ -161,7 +126,7 @@ int mpcsign_identity_file(struct mpcsign_identity **out, const char *path, char 
 	int fd, r;
 
 	if (!out || !path) {
-		set_err(err, errlen, "no key file given");
+		mpcsign_set_err(err, errlen, "no key file given");
 		return -EINVAL;
 	}
 	*out = NULL;
@@ -169,24 +134,25 @@ int mpcsign_identity_file(struct mpcsign_identity **out, const char *path, char 
 	if (fd < 0) {
 		r = -errno;
 		if (errno == ELOOP)
-			set_err(err, errlen, "key file %s: is a symbolic link (refused)", path);
+			mpcsign_set_err(err, errlen, "key file %s: is a symbolic link (refused)",
+				path);
 		else
-			set_err(err, errlen, "key file %s: %s", path, strerror(errno));
+			mpcsign_set_err(err, errlen, "key file %s: %s", path, strerror(errno));
 		return r;
 	}
 	if (fstat(fd, &st)) {
 		r = -errno;
-		set_err(err, errlen, "key file %s: %s", path, strerror(errno));
+		mpcsign_set_err(err, errlen, "key file %s: %s", path, strerror(errno));
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
 		r = -EINVAL;
-		set_err(err, errlen, "key file %s: not a regular file", path);
+		mpcsign_set_err(err, errlen, "key file %s: not a regular file", path);
 		goto out;
 	}
 	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
 		r = -EPERM;
-		set_err(err, errlen,
+		mpcsign_set_err(err, errlen,
 			"key file %s: mode %04o lets group or others at it (chmod 600 it)",
 			path, (unsigned)(st.st_mode & 07777));
 		goto out;
@@ -201,33 +167,34 @@ int mpcsign_identity_file(struct mpcsign_identity **out, const char *path, char 
 	}
 	if (n < 0) {
 		r = -errno;
-		set_err(err, errlen, "key file %s: %s", path, strerror(errno));
+		mpcsign_set_err(err, errlen, "key file %s: %s", path, strerror(errno));
 		goto out;
 	}
 	if (!(len == 64 || (len == 65 && buf[64] == '\n'))) {
 		r = -EINVAL;
-		set_err(err, errlen, "key file %s: expected 64 hex digits (a 32-byte secret key)",
+		mpcsign_set_err(err, errlen,
+			"key file %s: expected 64 hex digits (a 32-byte secret key)",
 			path);
 		goto out;
 	}
 	id = calloc(1, sizeof(*id));
 	if (!id) {
 		r = -ENOMEM;
-		set_err(err, errlen, "out of memory");
+		mpcsign_set_err(err, errlen, "out of memory");
 		goto out;
 	}
 	id->kind = IDENTITY_FILE;
 	id->ctx = signing_ctx();
 	if (!id->ctx) {
 		r = -ENOMEM;
-		set_err(err, errlen, "cannot make a libsecp256k1 context");
+		mpcsign_set_err(err, errlen, "cannot make a libsecp256k1 context");
 		goto out;
 	}
-	if (hex_secret(id->sk, buf) ||
+	if (mpcsign_unhex_ct(id->sk, 32, buf) ||
 	    !secp256k1_ec_seckey_verify(id->ctx, id->sk) ||
 	    pubkey_of(id->ctx, id->pk, id->sk)) {
 		r = -EINVAL;
-		set_err(err, errlen, "key file %s: not a valid secret key (64 hex digits, "
+		mpcsign_set_err(err, errlen, "key file %s: not a valid secret key (64 hex digits, "
 			"nonzero, below the group order)", path);
 		goto out;
 	}

@@ -23,6 +23,7 @@
 #include <time.h>
 #include "party.h"
 #include "policy.h"
+#include "util.h"
 #include "core/hash.h"
 
 #define PARTY_DEFAULT_MAX_SESSIONS	64
@@ -134,18 +135,6 @@ struct mpcsign_party {
 };
 
 /* --- helpers -------------------------------------------------------------------- */
-
-static void hex(char *out, const uint8_t *p, size_t n)
-{
-	static const char d[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = d[p[i] >> 4];
-		out[2 * i + 1] = d[p[i] & 15];
-	}
-	out[2 * n] = 0;
-}
 
 static uint64_t party_now(struct mpcsign_party *p)
 {
@@ -365,7 +354,7 @@ static unsigned expire_locked(struct mpcsign_party *p, uint64_t now)
 		if (now >= s->deadline) {
 			*pp = s->next;
 			p->num_sessions--;
-			hex(sid, s->id, sizeof(s->id));
+			mpcsign_hex(sid, s->id, sizeof(s->id));
 			if (!sess_terminal(s))
 				plog(p, MPCSIGN_LOG_NOTICE, "session=%s expired (%s, state %d)", sid,
 				     s->kind == SESS_DKG ? "dkg" : "sign", s->state);
@@ -481,7 +470,7 @@ static void dkg_propose(struct req *r)
 		char h[67];
 
 		if (!in_list((const uint8_t (*)[33])p->peers, p->num_peers, m.hostpubkeys[i])) {
-			hex(h, m.hostpubkeys[i], 33);
+			mpcsign_hex(h, m.hostpubkeys[i], 33);
 			REFUSE(r, MPCSIGN_WERR_NOT_ALLOWED, 0,
 			       "host key %u (%s) is not in the peers allowlist", i, h);
 			return;
@@ -519,7 +508,7 @@ static void dkg_propose(struct req *r)
 		memcpy(s->desc, m.desc, m.desc_len);
 	s->desc[m.desc_len] = 0;
 	mpcsign_dkg_fingerprint(s->fingerprint, r->body, r->len, r->hdr->session);
-	hex(fp, s->fingerprint, 32);
+	mpcsign_hex(fp, s->fingerprint, 32);
 	memset(&b, 0, sizeof(b));
 	ret = mpcsign_dkg_step1(p->dev, p->host_key_handle, m.t, m.n, m.hostpubkeys, pmsg1, cap,
 				&len, &s->kdkg, &b);
@@ -659,7 +648,7 @@ static void dkg_cmsg2(struct req *r, struct sess *s)
 	}
 	s->rd_len = res.recovery_data_len;
 	memcpy(s->thresh_pk, res.thresh_pk, 33);
-	hex(tpk, res.thresh_pk, 33);
+	mpcsign_hex(tpk, res.thresh_pk, 33);
 	if (res.my_id != s->my_id || res.t != s->t || res.n != s->n) {
 		reply_error(r, MPCSIGN_WERR_INTERNAL, EPROTO, 0, MPCSIGN_BLAME_NONE, MPCSIGN_LOG_ERR,
 			    "DKG_FINALIZE gave id %u t %u n %u, the proposal says %u %u %u",
@@ -732,7 +721,7 @@ static void dkg_acks(struct req *r, struct sess *s)
 		REFUSE(r, MPCSIGN_WERR_BAD_REQUEST, EBADMSG, "malformed DKG_ACKS (or not %u acks)", s->n);
 		return;
 	}
-	hex(tpk, s->thresh_pk, 33);
+	mpcsign_hex(tpk, s->thresh_pk, 33);
 	if (m.recovery_data_len != s->rd_len || memcmp(m.recovery_data, s->rd, s->rd_len)) {
 		r->cache = 1;
 		reply_error(r, MPCSIGN_WERR_DKG, EILSEQ, MPCSIGN_DKG_RECOVERY_DATA, MPCSIGN_BLAME_NONE,
@@ -827,9 +816,9 @@ static void sign_req(struct req *r)
 		REFUSE(r, MPCSIGN_WERR_BAD_REQUEST, EBADMSG, "malformed SIGN_REQ");
 		return;
 	}
-	hex(tpk, m.thresh_pk, 33);
+	mpcsign_hex(tpk, m.thresh_pk, 33);
 	mpc_sha256(mhash, m.msg, m.msg_len);
-	hex(mh, mhash, 32);
+	mpcsign_hex(mh, mhash, 32);
 	if (m.kind != MPCSIGN_SIGN_KIND_RAW) {
 		REFUSE(r, MPCSIGN_WERR_BAD_REQUEST, 0, "key=%s: unknown kind %u", tpk, m.kind);
 		return;
@@ -996,7 +985,7 @@ static void sign_agg(struct req *r, struct sess *s)
 		REFUSE(r, MPCSIGN_WERR_BAD_REQUEST, EBADMSG, "malformed SIGN_AGG");
 		return;
 	}
-	hex(tpk, s->key->thresh_pk, 33);
+	mpcsign_hex(tpk, s->key->thresh_pk, 33);
 	r->cache = 1;
 	if (memcmp(a.request_hash, s->req_hash, 32)) {
 		sess_release_locked(p, s);
@@ -1188,8 +1177,8 @@ int mpcsign_party_handle(struct mpcsign_party *p, const uint8_t coord_pk[33],
 	r.len = hdr->body_len;
 	r.reply_type = reply_type;
 	r.reply = reply;
-	hex(r.sid, hdr->session, MPCSIGN_SESSION_ID_LEN);
-	hex(r.coord, coord_pk, 33);
+	mpcsign_hex(r.sid, hdr->session, MPCSIGN_SESSION_ID_LEN);
+	mpcsign_hex(r.coord, coord_pk, 33);
 	digest_req(r.digest, hdr->type, body, r.len);
 	*reply_type = MPCSIGN_MSG_ERROR;
 	pthread_mutex_lock(&p->lock);
@@ -1429,7 +1418,7 @@ static void json_hex(struct mpcsign_buf *b, const uint8_t *p, size_t n)
 {
 	char h[2 * 64 + 1];
 
-	hex(h, p, n);
+	mpcsign_hex(h, p, n);
 	json_str(b, h);
 }
 

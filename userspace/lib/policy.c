@@ -30,6 +30,7 @@
 #include <secp256k1_extrakeys.h>
 #include <secp256k1_schnorrsig.h>
 #include "policy.h"
+#include "util.h"
 
 #define POLICY_MAX_LINE 190	/* characters of one line (inih's buffer is 200) */
 
@@ -64,23 +65,6 @@ struct mpcsign_policy {
 	struct rule *rules;
 	size_t num_rules;
 };
-
-/* --- libsecp256k1 ----------------------------------------------------------------- */
-
-static secp256k1_context *policy_ctx(void)
-{
-	static secp256k1_context *ctx;
-
-	if (!ctx) {
-		secp256k1_context *c = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
-
-		if (!c)
-			return NULL;
-		if (!__sync_bool_compare_and_swap(&ctx, NULL, c))
-			secp256k1_context_destroy(c);
-	}
-	return ctx;
-}
 
 /* --- freeing ------------------------------------------------------------------------ */
 
@@ -150,19 +134,6 @@ static void fail(struct parse_state *st, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 /* --- the line reader ---------------------------------------------------------------- */
 
 static int blank(char c)
@@ -227,61 +198,32 @@ static int check_line(struct parse_state *st, const char *p, size_t len)
 	return -1;
 }
 
+static void policy_too_long(void *arg, size_t limit)
+{
+	fail(arg, "line longer than %zu characters", limit);
+}
+
+static int policy_check_line(void *arg, const char *p, size_t len)
+{
+	return check_line(arg, p, len);
+}
+
 static char *policy_reader(char *str, int num, void *stream)
 {
 	struct parse_state *st = stream;
-	const char *p = st->text + st->pos, *nl;
-	size_t len, content, limit;
 
-	if (st->failed || !*p || num < 4)
+	if (st->failed)
 		return NULL;
-	nl = strchr(p, '\n');
-	len = nl ? (size_t)(nl - p) + 1 : strlen(p);
-	content = nl ? len - 1 : len;
-	st->line++;
-	limit = (size_t)num - 3;
-	if (limit > POLICY_MAX_LINE)
-		limit = POLICY_MAX_LINE;
-	if (content > limit) {
-		fail(st, "line longer than %zu characters", limit);
-		return NULL;
-	}
-	if (check_line(st, p, content))
-		return NULL;
-	memcpy(str, p, len);
-	str[len] = 0;
-	st->pos += len;
-	return str;
+	return mpcsign_ini_read_line(str, num, st->text, &st->pos, &st->line, POLICY_MAX_LINE,
+				     policy_too_long, policy_check_line, st);
 }
 
 /* --- values --------------------------------------------------------------------------- */
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* exactly 2*n hex digits */
 static int parse_hex(uint8_t *out, size_t n, const char *s, size_t len)
 {
-	size_t i;
-
-	if (len != 2 * n)
-		return -1;
-	for (i = 0; i < n; i++) {
-		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
-
-		if (hi < 0 || lo < 0)
-			return -1;
-		out[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return 0;
+	return mpcsign_unhex(out, n, s, len) ? -1 : 0;
 }
 
 /* decimal digits only, <= max */
@@ -305,7 +247,7 @@ static int parse_uint(unsigned long *out, const char *s, size_t len, unsigned lo
 
 static int valid_point(const uint8_t pk[33])
 {
-	secp256k1_context *ctx = policy_ctx();
+	secp256k1_context *ctx = mpcsign_secp_ctx();
 	secp256k1_pubkey p;
 
 	return ctx && (pk[0] == 2 || pk[0] == 3) && secp256k1_ec_pubkey_parse(ctx, &p, pk, 33);
@@ -313,7 +255,7 @@ static int valid_point(const uint8_t pk[33])
 
 static int valid_xonly(const uint8_t x[32])
 {
-	secp256k1_context *ctx = policy_ctx();
+	secp256k1_context *ctx = mpcsign_secp_ctx();
 	secp256k1_xonly_pubkey p;
 
 	return ctx && secp256k1_xonly_pubkey_parse(ctx, &p, x);
@@ -612,7 +554,7 @@ static int parse_text(struct mpcsign_policy **out, const char *text, const char 
 	st.text = text;
 	st.p = calloc(1, sizeof(*st.p));
 	if (!st.p) {
-		set_err(err, errlen, "out of memory");
+		mpcsign_set_err(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
 	r = ini_parse_stream(policy_reader, &st, policy_handler, &st);
@@ -624,14 +566,14 @@ static int parse_text(struct mpcsign_policy **out, const char *text, const char 
 		check_rules(&st);
 	if (st.failed) {
 		if (origin)
-			set_err(err, errlen, "%s:%u: %s", origin, st.line, st.msg);
+			mpcsign_set_err(err, errlen, "%s:%u: %s", origin, st.line, st.msg);
 		else
-			set_err(err, errlen, "line %u: %s", st.line, st.msg);
+			mpcsign_set_err(err, errlen, "line %u: %s", st.line, st.msg);
 		mpcsign_policy_free(st.p);
 		return st.err ? st.err : -EINVAL;
 	}
 	*out = st.p;
-	set_err(err, errlen, "ok");
+	mpcsign_set_err(err, errlen, "ok");
 	return 0;
 }
 
@@ -640,7 +582,7 @@ int mpcsign_policy_parse(struct mpcsign_policy **out, const char *text, char *er
 	if (out)
 		*out = NULL;
 	if (!out || !text) {
-		set_err(err, errlen, "invalid arguments");
+		mpcsign_set_err(err, errlen, "invalid arguments");
 		return -EINVAL;
 	}
 	return parse_text(out, text, NULL, err, errlen);
@@ -656,29 +598,30 @@ int mpcsign_policy_load(struct mpcsign_policy **out, const char *path, char *err
 	if (out)
 		*out = NULL;
 	if (!out || !path) {
-		set_err(err, errlen, "invalid arguments");
+		mpcsign_set_err(err, errlen, "invalid arguments");
 		return -EINVAL;
 	}
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
 		ret = -errno;
-		set_err(err, errlen, "%s: %s", path, strerror(-ret));
+		mpcsign_set_err(err, errlen, "%s: %s", path, strerror(-ret));
 		return ret;
 	}
 	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode)) {
 		close(fd);
-		set_err(err, errlen, "%s: not a regular file", path);
+		mpcsign_set_err(err, errlen, "%s: not a regular file", path);
 		return -EINVAL;
 	}
 	if (sb.st_size > MPCSIGN_POLICY_MAX_FILE) {
 		close(fd);
-		set_err(err, errlen, "%s: larger than %u bytes", path, MPCSIGN_POLICY_MAX_FILE);
+		mpcsign_set_err(err, errlen, "%s: larger than %u bytes", path,
+			MPCSIGN_POLICY_MAX_FILE);
 		return -EFBIG;
 	}
 	buf = malloc(MPCSIGN_POLICY_MAX_FILE + 1);
 	if (!buf) {
 		close(fd);
-		set_err(err, errlen, "out of memory");
+		mpcsign_set_err(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
 	for (;;) {
@@ -690,7 +633,7 @@ int mpcsign_policy_load(struct mpcsign_policy **out, const char *path, char *err
 			ret = -errno;
 			close(fd);
 			free(buf);
-			set_err(err, errlen, "%s: %s", path, strerror(-ret));
+			mpcsign_set_err(err, errlen, "%s: %s", path, strerror(-ret));
 			return ret;
 		}
 		if (r == 0)
@@ -699,7 +642,8 @@ int mpcsign_policy_load(struct mpcsign_policy **out, const char *path, char *err
 		if (len > MPCSIGN_POLICY_MAX_FILE) {
 			close(fd);
 			free(buf);
-			set_err(err, errlen, "%s: larger than %u bytes", path, MPCSIGN_POLICY_MAX_FILE);
+			mpcsign_set_err(err, errlen, "%s: larger than %u bytes", path,
+				MPCSIGN_POLICY_MAX_FILE);
 			return -EFBIG;
 		}
 	}
@@ -712,7 +656,7 @@ int mpcsign_policy_load(struct mpcsign_policy **out, const char *path, char *err
 		for (c = buf; c < z; c++)
 			line += *c == '\n';
 		free(buf);
-		set_err(err, errlen, "%s:%u: NUL byte", path, line);
+		mpcsign_set_err(err, errlen, "%s:%u: NUL byte", path, line);
 		return -EINVAL;
 	}
 	ret = parse_text(out, buf, path, err, errlen);
@@ -765,7 +709,7 @@ static int rule_matches(const struct rule *r, const struct mpcsign_policy_req *q
 /* distinct listed approvers with a valid signature: count, or -ENOMEM */
 static int count_approvals(const struct rule *r, const struct mpcsign_policy_req *q)
 {
-	secp256k1_context *ctx = policy_ctx();
+	secp256k1_context *ctx = mpcsign_secp_ctx();
 	size_t i, j;
 	int n = 0;
 
@@ -837,18 +781,6 @@ static int rate_take(struct rule *r, const uint8_t *key, uint64_t now)
 	return 0;
 }
 
-static void hex8(char out[17], const uint8_t *p)
-{
-	static const char d[] = "0123456789abcdef";
-	int i;
-
-	for (i = 0; i < 8; i++) {
-		out[2 * i] = d[p[i] >> 4];
-		out[2 * i + 1] = d[p[i] & 15];
-	}
-	out[16] = 0;
-}
-
 int mpcsign_policy_check(struct mpcsign_policy *p, const struct mpcsign_policy_req *q,
 			 struct mpcsign_policy_decision *d)
 {
@@ -897,7 +829,7 @@ int mpcsign_policy_check(struct mpcsign_policy *p, const struct mpcsign_policy_r
 			if (ret) {
 				char k[17];
 
-				hex8(k, q->thresh_pk);
+				mpcsign_hex(k, q->thresh_pk, 8);
 				if (!have_first++)
 					decide(&first, 0, MPCSIGN_WERR_RATE, r->name,
 					       ret == 1 ? "rule %s: key %s... over rate %u/%u s" :

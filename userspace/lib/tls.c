@@ -32,6 +32,7 @@
 #include <openssl/x509.h>
 #include "libmpcsign.h"
 #include "tls.h"
+#include "util.h"
 
 struct mpcsign_tls {
 	SSL_CTX *ctx;
@@ -46,19 +47,6 @@ struct mpcsign_chan {
 	uint8_t peer_role;
 };
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 /* The first OpenSSL error of this thread as text (or "unknown error"), queue cleared. */
 static const char *ssl_reason(char *buf, size_t len)
 {
@@ -70,18 +58,6 @@ static const char *ssl_reason(char *buf, size_t len)
 		ERR_error_string_n(e, buf, len);
 	ERR_clear_error();
 	return buf;
-}
-
-static void hex33(char out[67], const uint8_t pk[33])
-{
-	static const char d[] = "0123456789abcdef";
-	int i;
-
-	for (i = 0; i < 33; i++) {
-		out[2 * i] = d[pk[i] >> 4];
-		out[2 * i + 1] = d[pk[i] & 15];
-	}
-	out[66] = 0;
 }
 
 static const char *role_name(uint8_t role)
@@ -370,13 +346,13 @@ int mpcsign_tls_new(struct mpcsign_tls **out, int server, char *err, size_t errl
 	SSL_CTX *ctx;
 
 	if (!out) {
-		set_err(err, errlen, "invalid argument");
+		mpcsign_set_err(err, errlen, "invalid argument");
 		return -EINVAL;
 	}
 	*out = NULL;
 	t = calloc(1, sizeof(*t));
 	if (!t) {
-		set_err(err, errlen, "out of memory");
+		mpcsign_set_err(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
 	ERR_clear_error();
@@ -415,7 +391,7 @@ int mpcsign_tls_new(struct mpcsign_tls **out, int server, char *err, size_t errl
 	*out = t;
 	return 0;
 fail:
-	set_err(err, errlen, "cannot set up TLS: %s", ssl_reason(why, sizeof(why)));
+	mpcsign_set_err(err, errlen, "cannot set up TLS: %s", ssl_reason(why, sizeof(why)));
 	X509_free(x);
 	EVP_PKEY_free(pkey);
 	SSL_CTX_free(ctx);
@@ -502,30 +478,30 @@ static int chan_handshake(struct mpcsign_chan *c, int server, int64_t dl,
 		if (ret == 1)
 			break;
 		if (SSL_get_error(c->ssl, ret) == SSL_ERROR_SSL) {
-			set_err(err, errlen, "TLS handshake with %s failed: %s", who,
+			mpcsign_set_err(err, errlen, "TLS handshake with %s failed: %s", who,
 				ssl_reason(why, sizeof(why)));
 			return -EPROTO;
 		}
 		r = ssl_step(c, ret, dl);
 		if (r == -ETIMEDOUT) {
-			set_err(err, errlen, "TLS handshake with %s timed out", who);
+			mpcsign_set_err(err, errlen, "TLS handshake with %s timed out", who);
 			return r;
 		}
 		if (r < 0) {
-			set_err(err, errlen, "TLS handshake with %s failed: %s", who,
+			mpcsign_set_err(err, errlen, "TLS handshake with %s failed: %s", who,
 				r == -ECONNRESET ? "connection closed by the peer" : strerror(-r));
 			return r == -ECONNRESET ? -EPROTO : r;
 		}
 	}
 	if (SSL_version(c->ssl) != TLS1_3_VERSION) {	/* cannot happen: min = max = 1.3 */
-		set_err(err, errlen, "TLS handshake with %s: not TLS 1.3", who);
+		mpcsign_set_err(err, errlen, "TLS handshake with %s: not TLS 1.3", who);
 		return -EPROTO;
 	}
 	/* RFC 9266 tls-exporter: no context (use_context 0), 32 bytes */
 	if (SSL_export_keying_material(c->ssl, binding, MPCSIGN_TLS_BINDING_LEN,
 				       MPCSIGN_TLS_EXPORTER_LABEL,
 				       strlen(MPCSIGN_TLS_EXPORTER_LABEL), NULL, 0, 0) != 1) {
-		set_err(err, errlen, "TLS with %s: no exporter value: %s", who,
+		mpcsign_set_err(err, errlen, "TLS with %s: no exporter value: %s", who,
 			ssl_reason(why, sizeof(why)));
 		return -EPROTO;
 	}
@@ -550,7 +526,7 @@ static int send_auth(struct mpcsign_chan *c, struct mpcsign_identity *id, uint8_
 	mpcsign_auth_digest(digest, role, binding, a.sender_pk, a.receiver_pk);
 	r = mpcsign_identity_sign(id, digest, a.sig);
 	if (r) {
-		set_err(err, errlen, "cannot sign our AUTH for %s: %s", who, strerror(-r));
+		mpcsign_set_err(err, errlen, "cannot sign our AUTH for %s: %s", who, strerror(-r));
 		return r;
 	}
 	mpcsign_buf_init(&b);
@@ -564,7 +540,7 @@ static int send_auth(struct mpcsign_chan *c, struct mpcsign_identity *id, uint8_
 	}
 	mpcsign_buf_free(&b);
 	if (r)
-		set_err(err, errlen, "cannot send AUTH to %s: %s", who,
+		mpcsign_set_err(err, errlen, "cannot send AUTH to %s: %s", who,
 			r == -ETIMEDOUT ? "timed out" : strerror(-r));
 	return r;
 }
@@ -643,7 +619,7 @@ int mpcsign_chan_connect(struct mpcsign_chan **out, struct mpcsign_tls *t, const
 
 	if (!out || !t || t->server || !host || !port || !id || !expected_peer ||
 	    timeout_ms <= 0) {
-		set_err(err, errlen, "invalid argument");
+		mpcsign_set_err(err, errlen, "invalid argument");
 		return -EINVAL;
 	}
 	*out = NULL;
@@ -666,7 +642,7 @@ int mpcsign_chan_connect(struct mpcsign_chan **out, struct mpcsign_tls *t, const
 	hints.ai_protocol = IPPROTO_TCP;
 	r = getaddrinfo(host, port, &hints, &res);
 	if (r) {
-		set_err(err, errlen, "cannot resolve %s: %s", who, gai_strerror(r));
+		mpcsign_set_err(err, errlen, "cannot resolve %s: %s", who, gai_strerror(r));
 		return r == EAI_NONAME ? -ENOENT : -EHOSTUNREACH;
 	}
 	for (ai = res; ai; ai = ai->ai_next) {
@@ -696,7 +672,7 @@ int mpcsign_chan_connect(struct mpcsign_chan **out, struct mpcsign_tls *t, const
 	}
 	freeaddrinfo(res);
 	if (fd < 0) {
-		set_err(err, errlen, "cannot connect to %s: %s", who,
+		mpcsign_set_err(err, errlen, "cannot connect to %s: %s", who,
 			last == -ETIMEDOUT ? "timed out" : strerror(-last));
 		return last;
 	}
@@ -704,7 +680,7 @@ int mpcsign_chan_connect(struct mpcsign_chan **out, struct mpcsign_tls *t, const
 	c = chan_new(t, fd);
 	if (!c) {
 		close(fd);
-		set_err(err, errlen, "out of memory");
+		mpcsign_set_err(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
 	mpcsign_link_init(&c->link, &tls_link_ops, c, MPCSIGN_AUTH_BODY_LEN);
@@ -717,7 +693,7 @@ int mpcsign_chan_connect(struct mpcsign_chan **out, struct mpcsign_tls *t, const
 	/* the party's AUTH, or an ERROR saying why it refused (<= its text limit) */
 	r = recv_first(c, &h, &body, dl, 20 + MPCSIGN_WIRE_MAX_ERRTEXT);
 	if (r) {
-		set_err(err, errlen, "no AUTH from %s: %s", who, recv_errstr(r));
+		mpcsign_set_err(err, errlen, "no AUTH from %s: %s", who, recv_errstr(r));
 		goto fail;
 	}
 	if (h.type == MPCSIGN_MSG_ERROR) {
@@ -725,48 +701,50 @@ int mpcsign_chan_connect(struct mpcsign_chan **out, struct mpcsign_tls *t, const
 		char text[MPCSIGN_WIRE_MAX_ERRTEXT + 1];
 
 		if (mpcsign_msg_error_decode(&e, body, h.body_len)) {
-			set_err(err, errlen, "%s refused the connection (malformed ERROR)", who);
+			mpcsign_set_err(err, errlen, "%s refused the connection (malformed ERROR)",
+				who);
 			r = -EPROTO;
 			goto fail;
 		}
 		if (e.text_len)
 			memcpy(text, e.text, e.text_len);
 		text[e.text_len] = 0;
-		set_err(err, errlen, "%s refused the connection: %s: %s", who,
+		mpcsign_set_err(err, errlen, "%s refused the connection: %s: %s", who,
 			mpcsign_wire_err_name(e.code), text);
 		r = e.code == MPCSIGN_WERR_BUSY ? -EBUSY : -EACCES;
 		goto fail;
 	}
 	if (h.type != MPCSIGN_MSG_AUTH || mpcsign_msg_auth_decode(&a, body, h.body_len)) {
-		set_err(err, errlen, "%s: expected AUTH, got %s", who,
+		mpcsign_set_err(err, errlen, "%s: expected AUTH, got %s", who,
 			h.type == MPCSIGN_MSG_AUTH ? "a malformed AUTH" :
 			mpcsign_msg_type_name(h.type));
 		r = -EPROTO;
 		goto fail;
 	}
 	if (memcmp(a.sender_pk, expected_peer, 33)) {
-		hex33(hexa, expected_peer);
-		hex33(hexb, a.sender_pk);
-		set_err(err, errlen, "%s is not the party we expected: expected %s, got %s", who,
+		mpcsign_hex(hexa, expected_peer, 33);
+		mpcsign_hex(hexb, a.sender_pk, 33);
+		mpcsign_set_err(err, errlen,
+			"%s is not the party we expected: expected %s, got %s", who,
 			hexa, hexb);
 		r = -EACCES;
 		goto fail;
 	}
 	if (a.role != MPCSIGN_ROLE_PARTY) {
-		set_err(err, errlen, "%s answered as a %s, not as a party", who,
+		mpcsign_set_err(err, errlen, "%s answered as a %s, not as a party", who,
 			role_name(a.role));
 		r = -EACCES;
 		goto fail;
 	}
 	if (memcmp(a.receiver_pk, mpcsign_identity_pubkey(id), 33)) {
-		set_err(err, errlen, "%s: its AUTH is addressed to another key", who);
+		mpcsign_set_err(err, errlen, "%s: its AUTH is addressed to another key", who);
 		r = -EACCES;
 		goto fail;
 	}
 	mpcsign_auth_digest(digest, a.role, binding, a.sender_pk, a.receiver_pk);
 	if (mpcsign_transport_verify(a.sig, digest, a.sender_pk)) {
-		hex33(hexa, a.sender_pk);
-		set_err(err, errlen, "%s: bad AUTH signature for host key %s", who, hexa);
+		mpcsign_hex(hexa, a.sender_pk, 33);
+		mpcsign_set_err(err, errlen, "%s: bad AUTH signature for host key %s", who, hexa);
 		r = -EBADMSG;
 		goto fail;
 	}
@@ -801,7 +779,7 @@ int mpcsign_chan_accept(struct mpcsign_chan **out, struct mpcsign_tls *t, int fd
 	if (!out || !t || !t->server || fd < 0 || !id || !allowed || timeout_ms <= 0) {
 		if (fd >= 0)
 			close(fd);
-		set_err(err, errlen, "invalid argument");
+		mpcsign_set_err(err, errlen, "invalid argument");
 		return -EINVAL;
 	}
 	dl = deadline_of(timeout_ms);
@@ -817,14 +795,14 @@ int mpcsign_chan_accept(struct mpcsign_chan **out, struct mpcsign_tls *t, int fd
 	r = set_nonblock(fd);
 	if (r) {
 		close(fd);
-		set_err(err, errlen, "%s: %s", who, strerror(-r));
+		mpcsign_set_err(err, errlen, "%s: %s", who, strerror(-r));
 		return r;
 	}
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	c = chan_new(t, fd);
 	if (!c) {
 		close(fd);
-		set_err(err, errlen, "out of memory");
+		mpcsign_set_err(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
 	mpcsign_link_init(&c->link, &tls_link_ops, c, MPCSIGN_AUTH_BODY_LEN);
@@ -834,11 +812,11 @@ int mpcsign_chan_accept(struct mpcsign_chan **out, struct mpcsign_tls *t, int fd
 	/* exactly one frame of at most an AUTH body, before anything is verified */
 	r = recv_first(c, &h, &body, dl, MPCSIGN_AUTH_BODY_LEN);
 	if (r) {
-		set_err(err, errlen, "no AUTH from %s: %s", who, recv_errstr(r));
+		mpcsign_set_err(err, errlen, "no AUTH from %s: %s", who, recv_errstr(r));
 		goto fail;
 	}
 	if (h.type != MPCSIGN_MSG_AUTH || mpcsign_msg_auth_decode(&a, body, h.body_len)) {
-		set_err(err, errlen, "%s: expected AUTH, got %s", who,
+		mpcsign_set_err(err, errlen, "%s: expected AUTH, got %s", who,
 			h.type == MPCSIGN_MSG_AUTH ? "a malformed AUTH" :
 			mpcsign_msg_type_name(h.type));
 		send_refusal(c, MPCSIGN_WERR_BAD_REQUEST, "expected a well-formed AUTH frame", dl);
@@ -846,17 +824,18 @@ int mpcsign_chan_accept(struct mpcsign_chan **out, struct mpcsign_tls *t, int fd
 		goto fail;
 	}
 	if (memcmp(a.receiver_pk, mpcsign_identity_pubkey(id), 33)) {
-		hex33(hexa, a.receiver_pk);
-		hex33(hexb, mpcsign_identity_pubkey(id));
-		set_err(err, errlen, "%s wants host key %s, this is %s", who, hexa, hexb);
+		mpcsign_hex(hexa, a.receiver_pk, 33);
+		mpcsign_hex(hexb, mpcsign_identity_pubkey(id), 33);
+		mpcsign_set_err(err, errlen, "%s wants host key %s, this is %s", who, hexa, hexb);
 		snprintf(text, sizeof(text), "wrong party: expected %s, got %s", hexa, hexb);
 		send_refusal(c, MPCSIGN_WERR_NOT_ALLOWED, text, dl);
 		r = -EACCES;
 		goto fail;
 	}
 	if (allowed(arg, a.sender_pk, a.role) != 1) {
-		hex33(hexa, a.sender_pk);
-		set_err(err, errlen, "%s: host key %s is not in the allowlist (as a %s)", who,
+		mpcsign_hex(hexa, a.sender_pk, 33);
+		mpcsign_set_err(err, errlen,
+			"%s: host key %s is not in the allowlist (as a %s)", who,
 			hexa, role_name(a.role));
 		snprintf(text, sizeof(text), "host key %s is not in the allowlist (as a %s)",
 			 hexa, role_name(a.role));
@@ -866,8 +845,8 @@ int mpcsign_chan_accept(struct mpcsign_chan **out, struct mpcsign_tls *t, int fd
 	}
 	mpcsign_auth_digest(digest, a.role, binding, a.sender_pk, a.receiver_pk);
 	if (mpcsign_transport_verify(a.sig, digest, a.sender_pk)) {
-		hex33(hexa, a.sender_pk);
-		set_err(err, errlen, "%s: bad AUTH signature for host key %s", who, hexa);
+		mpcsign_hex(hexa, a.sender_pk, 33);
+		mpcsign_set_err(err, errlen, "%s: bad AUTH signature for host key %s", who, hexa);
 		send_refusal(c, MPCSIGN_WERR_BAD_REQUEST, "bad AUTH signature", dl);
 		r = -EBADMSG;
 		goto fail;

@@ -14,28 +14,13 @@
 #include <secp256k1_extrakeys.h>
 #include <secp256k1_schnorrsig.h>
 #include "libmpcsign.h"
-
-/* A context for verification (no randomness needed), made once. */
-static secp256k1_context *transport_ctx(void)
-{
-	static secp256k1_context *ctx;
-
-	if (!ctx) {
-		secp256k1_context *c = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
-
-		if (!c)
-			return NULL;
-		if (!__sync_bool_compare_and_swap(&ctx, NULL, c))
-			secp256k1_context_destroy(c);
-	}
-	return ctx;
-}
+#include "util.h"
 
 int mpcsign_transport_verify(const uint8_t sig[64], const uint8_t msg32[32],
 			     const uint8_t hostpubkey[33])
 {
 	static const unsigned char tag[] = MPCSIGN_TRANSPORT_TAG;
-	secp256k1_context *ctx = transport_ctx();
+	secp256k1_context *ctx = mpcsign_secp_ctx();
 	secp256k1_xonly_pubkey xpk;
 	secp256k1_pubkey pk;
 	unsigned char m[32];

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "mpcsignd_log.h"
+#include "util.h"
 
 int mpcsignd_log_level = LOG_INFO;
 static int log_journal;
@@ -52,13 +53,5 @@ void mpcsignd_log(int prio, const char *fmt, ...)
 
 char *mpcsignd_hex(char *out, const unsigned char *p, unsigned long len)
 {
-	static const char digits[] = "0123456789abcdef";
-	unsigned long i;
-
-	for (i = 0; i < len; i++) {
-		out[2 * i] = digits[p[i] >> 4];
-		out[2 * i + 1] = digits[p[i] & 15];
-	}
-	out[2 * len] = 0;
-	return out;
+	return mpcsign_hex(out, p, len);
 }

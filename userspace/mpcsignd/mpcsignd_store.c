@@ -36,6 +36,7 @@
 #include "mpcsignd.h"
 #include "mpcsignd_log.h"
 #include "party.h"
+#include "util.h"
 
 #define STORE_MAGIC	"mpcsign-party-key v1"
 #define STORE_MAX_FILE	(2u * 1024 * 1024)
@@ -60,11 +61,13 @@ static int put_hex(FILE *f, const char *name, const uint8_t *p, size_t len)
 int mpcsignd_store_key(void *arg, const struct mpcsign_party_key_record *rec)
 {
 	struct mpcsignd *d = arg;
-	char dir[4200], path[4400], tmp[4400], hex[67];
+	char dir[4200], path[4400], hex[67], why[4500];
 	const char *p;
+	char *text = NULL;
+	size_t text_len = 0;
 	FILE *f;
 	uint32_t i;
-	int fd, dfd, e;
+	int e;
 
 	if (keys_dir(d, dir, sizeof(dir)))
 		return -ENAMETOOLONG;
@@ -73,22 +76,11 @@ int mpcsignd_store_key(void *arg, const struct mpcsign_party_key_record *rec)
 		log_err("state: cannot create %s: %s", dir, strerror(e));
 		return -e;
 	}
-	mpcsignd_hex(hex, rec->thresh_pk, 33);
+	mpcsign_hex(hex, rec->thresh_pk, 33);
 	snprintf(path, sizeof(path), "%s/%s.key", dir, hex);
-	snprintf(tmp, sizeof(tmp), "%s/.%s.key.%ld", dir, hex, (long)getpid());
-	unlink(tmp);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0) {
-		e = errno;
-		log_err("state: cannot create %s: %s", tmp, strerror(e));
-		return -e;
-	}
-	f = fdopen(fd, "w");
-	if (!f) {
-		close(fd);
-		unlink(tmp);
+	f = open_memstream(&text, &text_len);
+	if (!f)
 		return -ENOMEM;
-	}
 	fprintf(f, "%s\n", STORE_MAGIC);
 	put_hex(f, "thresh_pk", rec->thresh_pk, 33);
 	fprintf(f, "my_id=%u\nt=%u\nn=%u\n", rec->my_id, rec->t, rec->n);
@@ -102,23 +94,16 @@ int mpcsignd_store_key(void *arg, const struct mpcsign_party_key_record *rec)
 		fputc(*p >= 0x20 && *p < 0x7f ? *p : '?', f);
 	fputc('\n', f);
 	put_hex(f, "recovery_data", rec->recovery_data, rec->recovery_data_len);
-	if (fflush(f) || ferror(f) || fsync(fd) < 0) {
-		e = errno ? errno : EIO;
-		fclose(f);
-		unlink(tmp);
-		log_err("state: cannot write %s: %s", tmp, strerror(e));
-		return -e;
+	if (ferror(f) | fclose(f)) {
+		free(text);
+		return -ENOMEM;
 	}
-	if (fclose(f) || rename(tmp, path) < 0) {
-		e = errno ? errno : EIO;
-		unlink(tmp);
-		log_err("state: cannot store %s: %s", path, strerror(e));
-		return -e;
-	}
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
+	/* "DIR/.HEX.key.PID", then renamed over DIR/HEX.key */
+	e = mpcsign_write_file_atomic(path, text, text_len, 0600, why, sizeof(why));
+	free(text);
+	if (e) {
+		log_err("state: %s", why);
+		return e;
 	}
 	log_info("state: key %s (participant %u of %u, threshold %u) stored in %s", hex,
 		 rec->my_id, rec->n, rec->t, path);
@@ -127,36 +112,7 @@ int mpcsignd_store_key(void *arg, const struct mpcsign_party_key_record *rec)
 
 static int unhex(uint8_t *out, size_t len, const char *s)
 {
-	size_t i;
-	int hi, lo;
-
-	if (strlen(s) != 2 * len)
-		return -EINVAL;
-	for (i = 0; i < len; i++) {
-		hi = s[2 * i];
-		lo = s[2 * i + 1];
-		hi = hi >= '0' && hi <= '9' ? hi - '0' : hi >= 'a' && hi <= 'f' ? hi - 'a' + 10 :
-		     hi >= 'A' && hi <= 'F' ? hi - 'A' + 10 : -1;
-		lo = lo >= '0' && lo <= '9' ? lo - '0' : lo >= 'a' && lo <= 'f' ? lo - 'a' + 10 :
-		     lo >= 'A' && lo <= 'F' ? lo - 'A' + 10 : -1;
-		if (hi < 0 || lo < 0)
-			return -EINVAL;
-		out[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return 0;
-}
-
-static int get_u32(uint32_t *out, const char *s)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || v > 0xffffffffUL || s[0] == '-')
-		return -EINVAL;
-	*out = (uint32_t)v;
-	return 0;
+	return mpcsign_unhex(out, len, s, strlen(s));
 }
 
 /* parse one record file's text (NUL-terminated, modified in place) */
@@ -187,15 +143,16 @@ static int parse_record(char *text, struct mpcsign_party_key_record *rec,
 				goto bad;
 			have |= 1;
 		} else if (!strcmp(line, "my_id")) {
-			if (get_u32(&rec->my_id, val))
+			if (mpcsign_parse_u32(&rec->my_id, val))
 				goto bad;
 			have |= 2;
 		} else if (!strcmp(line, "t")) {
-			if (get_u32(&rec->t, val))
+			if (mpcsign_parse_u32(&rec->t, val))
 				goto bad;
 			have |= 4;
 		} else if (!strcmp(line, "n")) {
-			if (get_u32(&rec->n, val) || rec->n < 1 || rec->n > MPCSIGN_WIRE_MAX_N)
+			if (mpcsign_parse_u32(&rec->n, val) || rec->n < 1 ||
+			    rec->n > MPCSIGN_WIRE_MAX_N)
 				goto bad;
 			have |= 8;
 			cap = rec->n;

@@ -28,6 +28,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "cli.h"
+#include "util.h"
 
 #define RECORD_MAGIC	"mpcsign-coordinator-key v1"
 #define RECORD_MAX	(4u * 1024 * 1024)
@@ -61,11 +62,13 @@ static void record_path(char *out, size_t len, const char *state_dir, const uint
 
 int cli_record_save(const char *state_dir, const struct cli_record *r, char *path, size_t pathlen)
 {
-	char dir[4096], file[4300], tmp[4400];
+	char dir[4096], file[4300];
 	const char *p;
+	char *text = NULL;
+	size_t text_len = 0;
 	FILE *f;
 	uint32_t i;
-	int fd, dfd, ret, e;
+	int ret;
 
 	if ((size_t)snprintf(dir, sizeof(dir), "%s/keys", state_dir) >= sizeof(dir))
 		return -ENAMETOOLONG;
@@ -73,17 +76,9 @@ int cli_record_save(const char *state_dir, const struct cli_record *r, char *pat
 	if (ret)
 		return ret;
 	record_path(file, sizeof(file), state_dir, r->thresh_pk);
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", file, (long)getpid());
-	unlink(tmp);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		return -errno;
-	f = fdopen(fd, "w");
-	if (!f) {
-		close(fd);
-		unlink(tmp);
+	f = open_memstream(&text, &text_len);
+	if (!f)
 		return -ENOMEM;
-	}
 	fprintf(f, "%s\nthresh_pk=", RECORD_MAGIC);
 	cli_hex_print(f, r->thresh_pk, 33);
 	fprintf(f, "\nt=%u\nn=%u\n", r->t, r->n);
@@ -102,22 +97,14 @@ int cli_record_save(const char *state_dir, const struct cli_record *r, char *pat
 	fprintf(f, "\nrecovery_data=");
 	cli_hex_print(f, r->recovery_data, r->recovery_data_len);
 	fputc('\n', f);
-	if (fflush(f) || ferror(f) || fsync(fd) < 0) {
-		e = errno ? errno : EIO;
-		fclose(f);
-		unlink(tmp);
-		return -e;
+	if (ferror(f) | fclose(f)) {
+		free(text);
+		return -ENOMEM;
 	}
-	if (fclose(f) || rename(tmp, file) < 0) {
-		e = errno ? errno : EIO;
-		unlink(tmp);
-		return -e;
-	}
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
+	ret = mpcsign_write_file_atomic(file, text, text_len, 0600, NULL, 0);
+	free(text);
+	if (ret)
+		return ret;
 	if (path)
 		snprintf(path, pathlen, "%s", file);
 	return 0;
@@ -134,19 +121,6 @@ void cli_record_free(struct cli_record *r)
 	free(r->parties);
 	free(r->recovery_data);
 	memset(r, 0, sizeof(*r));
-}
-
-static int get_u32(uint32_t *out, const char *s)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || s[0] == '-' || v > 0xffffffffUL)
-		return -EINVAL;
-	*out = (uint32_t)v;
-	return 0;
 }
 
 static int parse(struct cli_record *r, char *text, const char **why)
@@ -171,11 +145,12 @@ static int parse(struct cli_record *r, char *text, const char **why)
 				return -EINVAL;
 			have |= 1;
 		} else if (!strcmp(line, "t")) {
-			if (get_u32(&r->t, val))
+			if (mpcsign_parse_u32(&r->t, val))
 				return -EINVAL;
 			have |= 2;
 		} else if (!strcmp(line, "n")) {
-			if (r->parties || get_u32(&r->n, val) || r->n < 1 || r->n > MPCSIGN_WIRE_MAX_N)
+			if (r->parties || mpcsign_parse_u32(&r->n, val) || r->n < 1 ||
+			    r->n > MPCSIGN_WIRE_MAX_N)
 				return -EINVAL;
 			r->parties = calloc(r->n, sizeof(*r->parties));
 			r->addresses = calloc(r->n, sizeof(*r->addresses));

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include "cli.h"
 #include "config.h"
+#include "util.h"
 #include "wire.h"
 
 const char *cli_cmd = "";
@@ -37,43 +38,12 @@ void cli_hex_print(FILE *f, const uint8_t *p, size_t len)
 
 char *cli_hex(char *out, const uint8_t *p, size_t len)
 {
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		out[2 * i] = digits[p[i] >> 4];
-		out[2 * i + 1] = digits[p[i] & 15];
-	}
-	out[2 * len] = 0;
-	return out;
-}
-
-static int nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
+	return mpcsign_hex(out, p, len);
 }
 
 int cli_unhex(uint8_t *out, size_t len, const char *s)
 {
-	size_t i;
-	int hi, lo;
-
-	if (strlen(s) != 2 * len)
-		return -EINVAL;
-	for (i = 0; i < len; i++) {
-		hi = nibble(s[2 * i]);
-		lo = nibble(s[2 * i + 1]);
-		if (hi < 0 || lo < 0)
-			return -EINVAL;
-		out[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return 0;
+	return mpcsign_unhex(out, len, s, strlen(s));
 }
 
 int cli_unhex_alloc(uint8_t **out, size_t *len, const char *s, size_t max)
