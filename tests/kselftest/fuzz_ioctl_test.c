@@ -322,6 +322,13 @@ static uint64_t mkbuf(int k, const void *data, size_t len)
 	return (uintptr_t)b->p;
 }
 
+/*
+ * Set by the garbage calls, whose structs declare random capacities (a
+ * HOST_KEY_LIST max of 3 with a 6-byte buffer): the kernel may rightly write
+ * as far as the struct says, so only writes before a buffer count there.
+ */
+static int g_capacity_unknown;
+
 /* Check guards, unprotect; returns 0 if clean.  what: context for messages. */
 static int bufs_check(const char *what)
 {
@@ -341,7 +348,7 @@ static int bufs_check(const char *what)
 				bad = 1;
 				break;
 			}
-		for (j = end; j < 2 * PG; j++)
+		for (j = end; !g_capacity_unknown && j < 2 * PG; j++)
 			if (s[j] != GUARD) {
 				fz_fail("%s: byte written %zu past an inner buffer (%s, len %zu)",
 					what, j - end, bkind_name[b->kind], b->len);
@@ -1982,7 +1989,9 @@ static void op_garbage(void)
 	if (fz_chance(&R->rng, 8))
 		fd = R->rofd;
 	e = call(c, req, fd, st, len, place);
+	g_capacity_unknown = 1;
 	bufs_check(cmds[c].name);
+	g_capacity_unknown = 0;
 	if (fd == R->rofd && c != C_UNKNOWN && !cmds[c].read_only && e != EBADF &&
 	    cmds[c].implemented)
 		fz_fail("%s on a read-only descriptor: %s (EBADF expected)", cmds[c].name,
