@@ -19,47 +19,15 @@
 /* the key file's 32 bytes (same format and checks as mpcsign_identity_file) */
 static int read_secret(uint8_t sk[32], const char *path, char *err, size_t errlen)
 {
-	char buf[80];
-	struct stat st;
-	size_t len = 0;
-	ssize_t n = 0;
-	int fd, r = 0, bad = 0;
+	char hex[64];
+	int r, bad;
 
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0) {
-		r = -errno;
-		snprintf(err, errlen, "key file %s: %s", path,
-			 errno == ELOOP ? "is a symbolic link (refused)" : strerror(errno));
+	r = mpcsign_read_key_file(hex, path, err, errlen);
+	if (r)
 		return r;
-	}
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "key file %s: not a regular file", path);
-		close(fd);
-		return -EINVAL;
-	}
-	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
-		snprintf(err, errlen, "key file %s: mode %04o lets group or others at it (chmod 600 it)",
-			 path, (unsigned)(st.st_mode & 07777));
-		close(fd);
-		return -EPERM;
-	}
-	while (len < sizeof(buf)) {
-		n = read(fd, buf + len, sizeof(buf) - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	if (n < 0 || !(len == 64 || (len == 65 && buf[64] == '\n'))) {
-		snprintf(err, errlen, "key file %s: expected 64 hex digits (a 32-byte secret key)", path);
-		explicit_bzero(buf, sizeof(buf));
-		return -EINVAL;
-	}
 	/* no early exit on a digit: the secret's digits are not branched on */
-	bad = mpcsign_unhex_ct(sk, 32, buf) != 0;
-	explicit_bzero(buf, sizeof(buf));
+	bad = mpcsign_unhex_ct(sk, 32, hex) != 0;
+	explicit_bzero(hex, sizeof(hex));
 	if (bad) {
 		snprintf(err, errlen, "key file %s: expected 64 hex digits", path);
 		explicit_bzero(sk, 32);

@@ -119,64 +119,17 @@ int mpcsign_identity_file(struct mpcsign_identity **out, const char *path, char 
 			  size_t errlen)
 {
 	struct mpcsign_identity *id = NULL;
-	char buf[80];
-	struct stat st;
-	ssize_t n = 0;
-	size_t len = 0;
-	int fd, r;
+	char hex[64];
+	int r;
 
 	if (!out || !path) {
 		mpcsign_set_err(err, errlen, "no key file given");
 		return -EINVAL;
 	}
 	*out = NULL;
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0) {
-		r = -errno;
-		if (errno == ELOOP)
-			mpcsign_set_err(err, errlen, "key file %s: is a symbolic link (refused)",
-				path);
-		else
-			mpcsign_set_err(err, errlen, "key file %s: %s", path, strerror(errno));
+	r = mpcsign_read_key_file(hex, path, err, errlen);
+	if (r)
 		return r;
-	}
-	if (fstat(fd, &st)) {
-		r = -errno;
-		mpcsign_set_err(err, errlen, "key file %s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		r = -EINVAL;
-		mpcsign_set_err(err, errlen, "key file %s: not a regular file", path);
-		goto out;
-	}
-	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
-		r = -EPERM;
-		mpcsign_set_err(err, errlen,
-			"key file %s: mode %04o lets group or others at it (chmod 600 it)",
-			path, (unsigned)(st.st_mode & 07777));
-		goto out;
-	}
-	while (len < sizeof(buf)) {
-		n = read(fd, buf + len, sizeof(buf) - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
-	if (n < 0) {
-		r = -errno;
-		mpcsign_set_err(err, errlen, "key file %s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (!(len == 64 || (len == 65 && buf[64] == '\n'))) {
-		r = -EINVAL;
-		mpcsign_set_err(err, errlen,
-			"key file %s: expected 64 hex digits (a 32-byte secret key)",
-			path);
-		goto out;
-	}
 	id = calloc(1, sizeof(*id));
 	if (!id) {
 		r = -ENOMEM;
@@ -190,7 +143,7 @@ int mpcsign_identity_file(struct mpcsign_identity **out, const char *path, char 
 		mpcsign_set_err(err, errlen, "cannot make a libsecp256k1 context");
 		goto out;
 	}
-	if (mpcsign_unhex_ct(id->sk, 32, buf) ||
+	if (mpcsign_unhex_ct(id->sk, 32, hex) ||
 	    !secp256k1_ec_seckey_verify(id->ctx, id->sk) ||
 	    pubkey_of(id->ctx, id->pk, id->sk)) {
 		r = -EINVAL;
@@ -202,9 +155,8 @@ int mpcsign_identity_file(struct mpcsign_identity **out, const char *path, char 
 	id = NULL;
 	r = 0;
 out:
-	explicit_bzero(buf, sizeof(buf));
+	explicit_bzero(hex, sizeof(hex));
 	mpcsign_identity_free(id);
-	close(fd);
 	return r;
 }
 

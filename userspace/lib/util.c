@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include "util.h"
 
 void mpcsign_set_err(char *err, size_t errlen, const char *fmt, ...)
@@ -212,4 +213,65 @@ int mpcsign_write_file_atomic(const char *path, const void *data, size_t len, mo
 		close(dfd);
 	}
 	return 0;
+}
+
+int mpcsign_read_key_file(char hex[64], const char *path, char *err, size_t errlen)
+{
+	char buf[80];
+	struct stat st;
+	ssize_t n = 0;
+	size_t len = 0;
+	int fd, r = 0;
+
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		r = -errno;
+		if (errno == ELOOP)
+			mpcsign_set_err(err, errlen, "key file %s: is a symbolic link (refused)",
+					path);
+		else
+			mpcsign_set_err(err, errlen, "key file %s: %s", path, strerror(errno));
+		return r;
+	}
+	if (fstat(fd, &st)) {
+		r = -errno;
+		mpcsign_set_err(err, errlen, "key file %s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		r = -EINVAL;
+		mpcsign_set_err(err, errlen, "key file %s: not a regular file", path);
+		goto out;
+	}
+	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+		r = -EPERM;
+		mpcsign_set_err(err, errlen,
+				"key file %s: mode %04o lets group or others at it (chmod 600 it)",
+				path, (unsigned)(st.st_mode & 07777));
+		goto out;
+	}
+	while (len < sizeof(buf)) {
+		n = read(fd, buf + len, sizeof(buf) - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	if (n < 0) {
+		r = -errno;
+		mpcsign_set_err(err, errlen, "key file %s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (!(len == 64 || (len == 65 && buf[64] == '\n'))) {
+		r = -EINVAL;
+		mpcsign_set_err(err, errlen,
+				"key file %s: expected 64 hex digits (a 32-byte secret key)", path);
+		goto out;
+	}
+	memcpy(hex, buf, 64);
+out:
+	explicit_bzero(buf, sizeof(buf));
+	close(fd);
+	return r;
 }

@@ -86,4 +86,13 @@ char *mpcsign_ini_read_line(char *str, int num, const char *text, size_t *pos,
 int mpcsign_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode,
 			      char *err, size_t errlen);
 
+/*
+ * Reads a secret key file: a regular file (not a symbolic link) that neither
+ * group nor others may access, holding exactly 64 characters and an optional
+ * '\n'.  The 64 characters (a secret: not yet checked to be hex) go to
+ * hex[0..64).  0, or -errno with a message "key file PATH: ..." in err.  The
+ * caller decodes hex with mpcsign_unhex_ct and wipes it.
+ */
+int mpcsign_read_key_file(char hex[64], const char *path, char *err, size_t errlen);
+
 #endif /* MPCSIGN_UTIL_H */
